@@ -1,0 +1,262 @@
+/**
+ * The relay's configuration: defaults, then environment variables `RELAY_<NAME>`, then command
+ * line flags `--<name>`, validated once. Durations end in `Ms`, sizes in `Bytes`; both also
+ * read values with units, such as `16MiB` or `24h`.
+ */
+import { isIP } from 'node:net';
+
+/** The relay's validated settings. */
+export interface RelayConfig {
+  /** Address to listen on. @default '127.0.0.1' */
+  host: string;
+  /** TCP port; 0 picks a free one. @default 8080 */
+  port: number;
+  /** Serve anonymous full access on a non-loopback address. @default false */
+  allowAnonymous: boolean;
+  /** Largest callback body, after decompression. @default 16 MiB */
+  maxBodyBytes: number;
+  /** Tasks cached at once. @default 100000 */
+  maxTasks: number;
+  /** Estimated memory of the task cache. @default 512 MiB */
+  maxCacheBytes: number;
+  /** How long finished tasks and deletions are kept. @default 24 h */
+  retentionMs: number;
+  /** How long an exact copy of an earlier state counts as a resend. @default 10 min */
+  duplicateWindowMs: number;
+  /** Deleted task ids remembered at once. @default 100000 */
+  maxTombstones: number;
+  /** Events kept for resume. @default 10000 */
+  maxHistoryEvents: number;
+  /** Encoded bytes kept for resume. @default 64 MiB */
+  maxHistoryBytes: number;
+  /** Send buffer of one subscriber before it is closed as slow. @default 4 MiB */
+  maxBufferedBytes: number;
+  /** Open subscriber connections. @default 10000 */
+  maxConnections: number;
+  /** Subscriptions on one connection. @default 32 */
+  maxSubscriptionsPerConnection: number;
+  /** Tasks in one snapshot. @default 10000 */
+  maxSnapshotTasks: number;
+  /** Largest client WebSocket frame. @default 64 KiB */
+  maxPayloadBytes: number;
+  /** Invalid client frames per minute before the connection is closed. @default 10 */
+  maxInvalidFrames: number;
+  /** Interval of WebSocket pings and heartbeat frames. @default 25 s */
+  heartbeatIntervalMs: number;
+  /** How long a shutdown waits for callbacks in flight. @default 10 s */
+  shutdownTimeoutMs: number;
+  /** Interval of the expiry sweep and of the limit log summaries. @default 60 s */
+  sweepIntervalMs: number;
+  /** pino log level. @default 'info' */
+  logLevel: string;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/** The embedded defaults: a single in-memory relay on loopback. */
+export const DEFAULTS: Readonly<RelayConfig> = Object.freeze({
+  host: '127.0.0.1',
+  port: 8080,
+  allowAnonymous: false,
+  maxBodyBytes: 16 * MiB,
+  maxTasks: 100_000,
+  maxCacheBytes: 512 * MiB,
+  retentionMs: 24 * HOUR_MS,
+  duplicateWindowMs: 10 * MINUTE_MS,
+  maxTombstones: 100_000,
+  maxHistoryEvents: 10_000,
+  maxHistoryBytes: 64 * MiB,
+  maxBufferedBytes: 4 * MiB,
+  maxConnections: 10_000,
+  maxSubscriptionsPerConnection: 32,
+  maxSnapshotTasks: 10_000,
+  maxPayloadBytes: 64 * KiB,
+  maxInvalidFrames: 10,
+  heartbeatIntervalMs: 25_000,
+  shutdownTimeoutMs: 10_000,
+  sweepIntervalMs: MINUTE_MS,
+  logLevel: 'info',
+});
+
+type Kind = 'string' | 'boolean' | 'count' | 'bytes' | 'ms' | 'port';
+
+const KINDS: Record<keyof RelayConfig, Kind> = {
+  host: 'string',
+  port: 'port',
+  allowAnonymous: 'boolean',
+  maxBodyBytes: 'bytes',
+  maxTasks: 'count',
+  maxCacheBytes: 'bytes',
+  retentionMs: 'ms',
+  duplicateWindowMs: 'ms',
+  maxTombstones: 'count',
+  maxHistoryEvents: 'count',
+  maxHistoryBytes: 'bytes',
+  maxBufferedBytes: 'bytes',
+  maxConnections: 'count',
+  maxSubscriptionsPerConnection: 'count',
+  maxSnapshotTasks: 'count',
+  maxPayloadBytes: 'bytes',
+  maxInvalidFrames: 'count',
+  heartbeatIntervalMs: 'ms',
+  shutdownTimeoutMs: 'ms',
+  sweepIntervalMs: 'ms',
+  logLevel: 'string',
+};
+
+/** The names of every setting, for help texts. */
+export const SETTING_NAMES = Object.keys(KINDS) as (keyof RelayConfig)[];
+
+/** `maxBodyBytes` → `RELAY_MAX_BODY_BYTES`. */
+export function envName(key: string): string {
+  return `RELAY_${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+/** `maxBodyBytes` → `max-body-bytes`. */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1000,
+  kib: KiB,
+  mb: 1000 ** 2,
+  mib: MiB,
+  gb: 1000 ** 3,
+  gib: 1024 * MiB,
+};
+const TIME_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: MINUTE_MS,
+  min: MINUTE_MS,
+  h: HOUR_MS,
+  d: 24 * HOUR_MS,
+};
+
+/** A setting that could not be read, naming where it came from and how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Resolves the configuration from defaults, environment and flags (flags win), then validates it.
+ *
+ * @param flags values from the command line, by setting name, as strings or already typed
+ * @throws ConfigError naming the setting, its source, the value received and what is allowed
+ * @example
+ * resolveConfig({ RELAY_PORT: '9000' }, { host: '127.0.0.1' });
+ */
+export function resolveConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Readonly<Partial<Record<keyof RelayConfig, string | number | boolean>>> = {},
+): RelayConfig {
+  const config: RelayConfig = { ...DEFAULTS };
+  const target = config as unknown as Record<string, unknown>;
+
+  for (const key of SETTING_NAMES) {
+    const fromEnv = env[envName(key)];
+    if (fromEnv !== undefined && fromEnv !== '')
+      target[key] = readSetting(key, fromEnv, envName(key));
+
+    const fromFlag = flags[key];
+    if (fromFlag !== undefined) target[key] = readSetting(key, fromFlag, `--${flagName(key)}`);
+  }
+
+  validateConfig(config);
+  return config;
+}
+
+function readSetting(
+  key: keyof RelayConfig,
+  raw: string | number | boolean,
+  source: string,
+): unknown {
+  const kind = KINDS[key];
+  if (kind === 'string') return String(raw);
+  if (kind === 'boolean') return readBoolean(raw, source);
+
+  const value = typeof raw === 'number' ? raw : readQuantity(String(raw), kind);
+  if (value === undefined || !Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigError(
+      `invalid ${source}: expected ${describeKind(kind)}, received ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+function readBoolean(raw: string | number | boolean, source: string): boolean {
+  if (raw === true || raw === 'true' || raw === '1' || raw === 1) return true;
+  if (raw === false || raw === 'false' || raw === '0' || raw === 0) return false;
+  throw new ConfigError(
+    `invalid ${source}: expected true or false, received ${JSON.stringify(raw)}`,
+  );
+}
+
+function readQuantity(text: string, kind: Kind): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  if (match === null) return undefined;
+
+  const amount = Number(match[1]);
+  const unit = (match[2] ?? '').toLowerCase();
+  if (unit === '') return amount;
+
+  const units = kind === 'bytes' ? BYTE_UNITS : kind === 'ms' ? TIME_UNITS : {};
+  const factor = units[unit];
+  return factor === undefined ? undefined : Math.round(amount * factor);
+}
+
+function describeKind(kind: Kind): string {
+  if (kind === 'bytes') return 'a size in bytes, such as 4194304 or 4MiB';
+  if (kind === 'ms') return 'a duration in milliseconds, such as 25000 or 25s';
+  if (kind === 'port') return 'a port from 0 to 65535';
+  return 'a whole number';
+}
+
+const POSITIVE: readonly (keyof RelayConfig)[] = [
+  'maxBodyBytes',
+  'maxTasks',
+  'maxCacheBytes',
+  'maxHistoryEvents',
+  'maxHistoryBytes',
+  'maxBufferedBytes',
+  'maxConnections',
+  'maxSubscriptionsPerConnection',
+  'maxPayloadBytes',
+  'maxInvalidFrames',
+  'heartbeatIntervalMs',
+  'sweepIntervalMs',
+];
+
+/** Checks ranges and combinations. @throws ConfigError */
+export function validateConfig(config: RelayConfig): void {
+  if (config.port > 65535) {
+    throw new ConfigError(
+      `invalid ${envName('port')}: expected a port from 0 to 65535, received ${config.port}`,
+    );
+  }
+
+  for (const key of POSITIVE) {
+    if (config[key] === 0)
+      throw new ConfigError(`invalid ${envName(key)}: expected a value above 0, received 0`);
+  }
+
+  if (!isLoopback(config.host) && !config.allowAnonymous) {
+    throw new ConfigError(
+      `refusing to listen on ${config.host} without access control: anonymous mode serves every task ` +
+        `to anyone who connects. Listen on 127.0.0.1 (${envName('host')}), or set ` +
+        `${envName('allowAnonymous')}=true (--allow-anonymous) to accept that risk.`,
+    );
+  }
+}
+
+/** Reports whether a host name or address is on the loopback interface. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '[::1]';
+}

@@ -1,0 +1,47 @@
+/**
+ * Subscription filters and how they match events and tasks. Fields combine with AND, values
+ * within one field with OR, and an absent field matches everything.
+ */
+import type { RelayEvent } from '../events/event.js';
+import type { Task } from '../protocol/task-schema.js';
+
+export interface SubscriptionFilter {
+  readonly owners?: ReadonlySet<number>;
+  readonly agencies?: ReadonlySet<number>;
+  readonly statuses?: ReadonlySet<number>;
+  readonly taskIds?: ReadonlySet<number>;
+  /** Whether the subscriber wants per-frame events. */
+  readonly frames: boolean;
+}
+
+/**
+ * Reports whether an event matches. A status filter matches a task entering or leaving one of
+ * its statuses, so a subscriber that watches "rendering" also sees the task finish.
+ */
+export function matchesEvent(filter: SubscriptionFilter, event: RelayEvent): boolean {
+  const task = event.task;
+  if (!matchesIdentity(filter, task.id, task.owner, task.agencyUserId)) return false;
+  if (filter.statuses === undefined) return true;
+  if (filter.statuses.has(task.status)) return true;
+
+  const previousStatus = event.previous.status;
+  return typeof previousStatus === 'number' && filter.statuses.has(previousStatus);
+}
+
+/** Reports whether a cached task matches, for snapshots and lists. */
+export function matchesTask(filter: SubscriptionFilter, task: Task): boolean {
+  if (!matchesIdentity(filter, task.id, task.owner, task.agencyUserId)) return false;
+  return filter.statuses === undefined || filter.statuses.has(task.status);
+}
+
+function matchesIdentity(
+  filter: SubscriptionFilter,
+  id: number,
+  owner: number,
+  agency: number,
+): boolean {
+  if (filter.owners !== undefined && !filter.owners.has(owner)) return false;
+  if (filter.agencies !== undefined && !filter.agencies.has(agency)) return false;
+  if (filter.taskIds !== undefined && !filter.taskIds.has(id)) return false;
+  return true;
+}

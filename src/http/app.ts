@@ -1,0 +1,39 @@
+/**
+ * The Hono application: error handling shared by every route, and the fallback for unknown paths.
+ */
+import { Hono } from 'hono';
+import { RelayError } from '../errors.js';
+import type { Logger } from '../observability/log.js';
+import { failureReply } from '../protocol/reply.js';
+
+const CALLBACK_PATH = /^\/api\/(task|frame)\//;
+
+/**
+ * Creates the app with JSON errors. Callback paths answer in the platform's envelope
+ * (`error_code`, `error_msg`); every other route answers `{ code, message }`.
+ */
+export function createApp(logger: Logger): Hono {
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    const relayError =
+      error instanceof RelayError ? error : new RelayError('RS_ERR_RELAY_INTERNAL');
+    if (!(error instanceof RelayError)) {
+      logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    }
+
+    const status = relayError.status as 400;
+    if (CALLBACK_PATH.test(c.req.path)) return c.json(failureReply(relayError), status);
+    return c.json({ code: relayError.code, message: relayError.message }, status);
+  });
+
+  app.notFound((c) => {
+    const error = new RelayError('RS_ERR_ROUTE_NOT_FOUND', {
+      path: JSON.stringify(c.req.path.slice(0, 200)),
+    });
+    if (CALLBACK_PATH.test(c.req.path)) return c.json(failureReply(error), 404);
+    return c.json({ code: error.code, message: error.message }, 404);
+  });
+
+  return app;
+}

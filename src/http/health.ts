@@ -1,0 +1,25 @@
+/**
+ * Liveness, readiness and metrics routes for operators and orchestrators.
+ */
+import type { Hono } from 'hono';
+import type { RelayMetrics } from '../observability/metrics.js';
+
+export interface HealthRouteOptions {
+  readonly metrics: RelayMetrics;
+  /** Whether the relay takes callbacks and subscribers; false while it shuts down. */
+  readonly ready: () => boolean;
+}
+
+/** Mounts `/healthz`, `/readyz` and `/metrics`. */
+export function mountHealthRoutes(app: Hono, { metrics, ready }: HealthRouteOptions): void {
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', (c) =>
+    ready() ? c.json({ status: 'ready' }) : c.json({ status: 'closing' }, 503),
+  );
+
+  app.get('/metrics', async (c) => {
+    const text = await metrics.registry.metrics();
+    return c.text(text, 200, { 'Content-Type': metrics.registry.contentType });
+  });
+}

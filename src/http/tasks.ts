@@ -1,0 +1,121 @@
+/**
+ * Read routes over the task cache: `GET /api/tasks` and `GET /api/tasks/:id`.
+ */
+import type { Context, Hono } from 'hono';
+import { RelayError } from '../errors.js';
+import type { EventLog } from '../events/event-log.js';
+import { type TaskView, toTaskView } from '../events/task-view.js';
+import { matchesTask, type SubscriptionFilter } from '../fanout/filter.js';
+import type { TaskStore } from '../state/task-store.js';
+
+/** Tasks in one page. */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+export interface TaskRouteOptions {
+  readonly store: TaskStore;
+  readonly log: EventLog;
+}
+
+/**
+ * Mounts the read routes. Lists are ordered by task id, newest (highest) first; `cursor` is
+ * the last id of the previous page, so pages stay stable while tasks update.
+ */
+export function mountTaskRoutes(app: Hono, options: TaskRouteOptions): void {
+  app.get('/api/tasks', (c) => listTasks(c, options));
+  app.get('/api/tasks/:id', (c) => getTask(c, options));
+}
+
+function listTasks(c: Context, { store, log }: TaskRouteOptions): Response {
+  const filter = readFilter(c);
+  const limit = readInteger(c, 'limit') ?? DEFAULT_PAGE_SIZE;
+  if (limit < 1 || limit > MAX_PAGE_SIZE)
+    throw invalidQuery(
+      'limit',
+      `an integer from 1 to ${MAX_PAGE_SIZE}`,
+      '1 到 1000 的整数',
+      String(limit),
+    );
+  const cursor = readInteger(c, 'cursor');
+
+  const matching = [];
+  for (const entry of store.cache.values()) {
+    if (cursor !== undefined && entry.task.id >= cursor) continue;
+    if (matchesTask(filter, entry.task)) matching.push(entry);
+  }
+  matching.sort((a, b) => b.task.id - a.task.id);
+
+  const page: TaskView[] = matching.slice(0, limit).map((entry) => toTaskView(entry, false));
+  const last = page.at(-1);
+  const nextCursor = matching.length > limit && last !== undefined ? String(last.id) : null;
+  return c.json({ tasks: page, nextCursor, epoch: log.epoch, seq: log.seq });
+}
+
+function getTask(c: Context, { store }: TaskRouteOptions): Response {
+  const raw = c.req.param('id') ?? '';
+  const id = parseId(raw);
+  if (id === undefined)
+    throw invalidQuery('id', 'a task id (integer)', '任务 ID (整数)', JSON.stringify(raw));
+
+  const entry = store.cache.get(id);
+  if (entry === undefined) throw new RelayError('RS_ERR_TASK_NOT_FOUND', { id });
+  return c.json(toTaskView(entry, true));
+}
+
+/** Reads `owner`, `agency`, `status` and `task` filters: repeatable, or comma-separated lists. */
+export function readFilter(c: Context): SubscriptionFilter {
+  return {
+    owners: readIdSet(c, 'owner'),
+    agencies: readIdSet(c, 'agency'),
+    statuses: readIdSet(c, 'status'),
+    taskIds: readIdSet(c, 'task'),
+    frames: false,
+  };
+}
+
+function readIdSet(c: Context, name: string): ReadonlySet<number> | undefined {
+  const values = (c.req.queries(name) ?? [])
+    .flatMap((value) => value.split(','))
+    .filter((value) => value.trim() !== '');
+  if (values.length === 0) return undefined;
+
+  const ids = new Set<number>();
+  for (const value of values) {
+    const id = parseId(value);
+    if (id === undefined)
+      throw invalidQuery(
+        name,
+        'integers, repeated or separated by commas',
+        '整数 (可重复或用逗号分隔)',
+        JSON.stringify(value),
+      );
+    ids.add(id);
+  }
+  return ids;
+}
+
+function readInteger(c: Context, name: string): number | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === '') return undefined;
+
+  const value = parseId(raw);
+  if (value === undefined) throw invalidQuery(name, 'an integer', '整数', JSON.stringify(raw));
+  return value;
+}
+
+function parseId(raw: string): number | undefined {
+  const text = raw.trim();
+  if (!/^-?\d+$/.test(text)) return undefined;
+
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+function invalidQuery(
+  field: string,
+  expected: string,
+  expectedZh: string,
+  received: string,
+): RelayError {
+  return new RelayError('RS_ERR_QUERY_INVALID', { field, expected, expectedZh, received });
+}

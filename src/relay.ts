@@ -1,0 +1,298 @@
+/**
+ * Assembles a relay from its configuration: the one place where protocol, state, events,
+ * fan-out and transports are wired together, so the CLI, tests and benchmarks start the same thing.
+ */
+
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { RelayConfig } from './config.js';
+import { CloseCode } from './errors.js';
+import { InMemoryEventLog } from './events/event-log.js';
+import { Hub } from './fanout/hub.js';
+import { createApp } from './http/app.js';
+import { mountCallbackRoutes } from './http/callbacks.js';
+import { mountHealthRoutes } from './http/health.js';
+import { mountTaskRoutes } from './http/tasks.js';
+import { createLogger, type Logger } from './observability/log.js';
+import { createMetrics, type RelayMetrics } from './observability/metrics.js';
+import { ThrottledLog } from './observability/throttled-log.js';
+import { TaskStore } from './state/task-store.js';
+import { WsEndpoint } from './ws/endpoint.js';
+
+/** Lifecycle of a relay; only moves forward. */
+export type RelayState = 'created' | 'running' | 'closing' | 'closed';
+
+/** How long sockets get to finish the close handshake during shutdown before they are cut. */
+const SOCKET_CLOSE_GRACE_MS = 2000;
+
+/** Rejected callbacks logged per error code and minute before the rest are summarised. */
+const REJECTIONS_LOGGED_PER_INTERVAL = 10;
+
+export interface RelayOptions {
+  /** @default a pino logger on stdout */
+  readonly logger?: Logger;
+}
+
+/** A relay with its parts exposed for tests and tools. */
+export interface Relay {
+  readonly config: RelayConfig;
+  readonly app: Hono;
+  readonly store: TaskStore;
+  readonly events: InMemoryEventLog;
+  readonly hub: Hub;
+  readonly ws: WsEndpoint;
+  readonly metrics: RelayMetrics;
+  readonly logger: Logger;
+  readonly state: RelayState;
+  /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:8080`. */
+  listen(): Promise<string>;
+  /**
+   * Shuts down: refuses new callbacks (503), waits for those in flight up to
+   * `shutdownTimeoutMs`, closes sockets with 1001, then stops the server. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a relay. Nothing listens until `listen()`.
+ *
+ * @example
+ * const relay = createRelay(resolveConfig(process.env));
+ * const url = await relay.listen();
+ */
+export function createRelay(config: RelayConfig, options: RelayOptions = {}): Relay {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const sweepMs = config.sweepIntervalMs;
+  const limitLog = new ThrottledLog({
+    logger,
+    level: 'warn',
+    linesPerInterval: 1,
+    intervalMs: sweepMs,
+  });
+  const rejectionLog = new ThrottledLog({
+    logger,
+    level: 'info',
+    linesPerInterval: REJECTIONS_LOGGED_PER_INTERVAL,
+    intervalMs: sweepMs,
+  });
+
+  // The metrics read sizes lazily, so they can be created before the parts they measure.
+  const parts: { hub?: Hub; ws?: WsEndpoint } = {};
+  const metrics: RelayMetrics = createMetrics({
+    cacheTasks: () => store.cache.size,
+    cacheBytes: () => store.cache.bytes,
+    tombstones: () => store.tombstones.size,
+    historyEvents: () => events.history.size,
+    historyBytes: () => events.history.bytes,
+    connections: () => parts.hub?.connections ?? 0,
+    subscriptions: () => parts.hub?.subscriptions ?? 0,
+  });
+
+  const onLimit = (limit: string, fields: Record<string, unknown>): void => {
+    metrics.limitHits.inc({ limit });
+    limitLog.write(limit, { limit, ...fields }, 'limit reached');
+  };
+
+  const store = new TaskStore({
+    maxTasks: config.maxTasks,
+    maxBytes: config.maxCacheBytes,
+    retentionMs: config.retentionMs,
+    duplicateWindowMs: config.duplicateWindowMs,
+    recentStatesPerTask: 8,
+    maxTombstones: config.maxTombstones,
+    onEvict: (reason) => {
+      metrics.cacheEvictions.inc({ reason });
+      if (reason !== 'expired')
+        onLimit(`cache_${reason === 'count' ? 'tasks' : 'bytes'}`, { reason });
+    },
+    onTombstoneDrop: (reason) => {
+      metrics.tombstoneDrops.inc({ reason });
+      if (reason === 'count') onLimit('tombstones', {});
+    },
+  });
+
+  const events = new InMemoryEventLog({
+    maxEvents: config.maxHistoryEvents,
+    maxBytes: config.maxHistoryBytes,
+    onDrop: (reason) => metrics.historyDrops.inc({ reason }),
+  });
+  events.listen(({ event }) => metrics.eventsPublished.inc({ type: event.type }));
+
+  const hub = new Hub({
+    store,
+    log: events,
+    metrics,
+    logger,
+    maxBufferedBytes: config.maxBufferedBytes,
+    maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+    maxSnapshotTasks: config.maxSnapshotTasks,
+    onLimit,
+  });
+  parts.hub = hub;
+
+  const ws = new WsEndpoint({
+    hub,
+    log: events,
+    logger,
+    metrics,
+    maxPayloadBytes: config.maxPayloadBytes,
+    maxConnections: config.maxConnections,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    maxInvalidFrames: config.maxInvalidFrames,
+    onLimit,
+  });
+  parts.ws = ws;
+
+  let state: RelayState = 'created';
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    const forget = (): void => {
+      inFlight.delete(work);
+    };
+    work.then(forget, forget);
+    return work;
+  };
+
+  const app = createApp(logger);
+  mountHealthRoutes(app, { metrics, ready: () => state === 'running' });
+  mountCallbackRoutes(app, {
+    store,
+    log: events,
+    logger,
+    metrics,
+    rejectionLog,
+    maxBodyBytes: config.maxBodyBytes,
+    accepting: () => state === 'running',
+    track,
+    onExtraKeysDropped: (count) => {
+      metrics.extraKeysDropped.inc(count);
+      onLimit('extra_keys', { dropped: count });
+    },
+  });
+  mountTaskRoutes(app, { store, log: events });
+  ws.mount(app);
+
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    websocket: { server: ws.server },
+  }) as Server;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+    answerClientError(error, socket),
+  );
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  const sweep = setInterval(() => store.expire(Date.now()), sweepMs);
+  sweep.unref();
+
+  const relay: Relay = {
+    config,
+    app,
+    store,
+    events,
+    hub,
+    ws,
+    metrics,
+    logger,
+    get state() {
+      return state;
+    },
+
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      state = 'running';
+
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${host}:${address.port}`;
+      logger.info({ url, epoch: events.epoch, config }, 'relay listening');
+      return url;
+    },
+
+    async close() {
+      if (state === 'closing' || state === 'closed') return;
+      const wasRunning = state === 'running';
+      state = 'closing';
+      logger.info({ inFlight: inFlight.size, connections: hub.connections }, 'relay shutting down');
+
+      clearInterval(sweep);
+      const stopped = wasRunning
+        ? new Promise<void>((resolve) => server.close(() => resolve()))
+        : Promise.resolve();
+
+      await settleWithin([...inFlight], config.shutdownTimeoutMs);
+      ws.close(CloseCode.GOING_AWAY, 'server shutting down');
+      hub.close(CloseCode.GOING_AWAY, 'server shutting down');
+      await waitUntil(() => ws.openSockets === 0, SOCKET_CLOSE_GRACE_MS);
+      ws.terminate();
+
+      // Responses still being written finish first; idle keep-alive connections close now.
+      await waitUntil(() => {
+        server.closeIdleConnections();
+        return sockets.size === 0;
+      }, SOCKET_CLOSE_GRACE_MS);
+      for (const socket of sockets) socket.destroy();
+      await stopped;
+
+      limitLog.close();
+      rejectionLog.close();
+      state = 'closed';
+      logger.info('relay stopped');
+    },
+  };
+
+  return relay;
+}
+
+/**
+ * Answers a request that Node's HTTP parser rejected (for example `Content-Length: abc`) with
+ * the platform's JSON envelope instead of an empty 400.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const body = JSON.stringify({
+    error_code: 1,
+    error_msg: tooLarge
+      ? '失败: 请求头过大 (request headers too large)'
+      : `失败: 无法解析的 HTTP 请求 (malformed HTTP request: ${error.code ?? 'parse error'}), 请检查 Content-Length 等请求头`,
+  });
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+async function settleWithin(work: Promise<unknown>[], timeoutMs: number): Promise<void> {
+  if (work.length === 0) return;
+
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([Promise.allSettled(work), timeout]);
+  clearTimeout(timer);
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
