@@ -16,7 +16,7 @@ export interface SubscriptionFilter {
 
 /**
  * Reports whether an event matches. A status filter matches a task entering or leaving one of
- * its statuses, so a subscriber that watches "rendering" also sees the task finish.
+ * its statuses, so a subscriber to "rendering" also receives the task finishing.
  */
 export function matchesEvent(filter: SubscriptionFilter, event: RelayEvent): boolean {
   const task = event.task;

@@ -19,7 +19,7 @@ import type { TaskStore } from '../state/task-store.js';
 import { matchesEvent, matchesTask, type SubscriptionFilter } from './filter.js';
 import { SubscriptionIndex } from './subscription-index.js';
 
-/** A transport's connection as the hub sees it: WebSocket today, SSE later. */
+/** The hub's view of one transport connection: WebSocket today, SSE later. */
 export interface Peer {
   readonly transport: 'ws' | 'sse';
   /** Bytes queued for the peer and not yet written to the socket. */
@@ -60,7 +60,7 @@ export interface SubscribeRequest {
   readonly since?: StreamPosition;
 }
 
-/** What a new subscription starts from: a snapshot, or the events it missed. */
+/** The starting point of a new subscription: a snapshot, or the events it missed. */
 export interface SubscribeResult {
   readonly epoch: string;
   /** `seq` of the last event included in the snapshot or the replay. */
@@ -137,6 +137,7 @@ export class Hub {
       this.#options.onLimit('subscriptions_per_connection', { sessionId: session.id });
       throw new RelayError('RS_ERR_SUBSCRIPTION_LIMIT', {
         limit: this.#options.maxSubscriptionsPerConnection,
+        id: request.id,
       });
     }
 

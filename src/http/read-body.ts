@@ -37,7 +37,9 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   }
 
   const raw = await readLimited(request.body, maxBytes);
-  const bytes = encoding === undefined ? raw : await decompress(raw, encoding, maxBytes);
+  // An empty body stays empty, so it is rejected as empty rather than as undecodable.
+  const bytes =
+    encoding === undefined || raw.length === 0 ? raw : await decompress(raw, encoding, maxBytes);
   return decodeText(bytes, charsetOf(request.headers.get('content-type')));
 }
 

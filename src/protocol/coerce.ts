@@ -26,7 +26,15 @@ function fail(ctx: Ctx, params: IssueParams): typeof z.NEVER {
 
 /** Renders a received value for a message, short and JSON-quoted. */
 export function describeValue(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value));
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value));
+  } catch (error) {
+    // JSON.parse reads nesting of any depth, but JSON.stringify recurses and overflows the stack
+    // a few thousand levels down.
+    if (!(error instanceof RangeError)) throw error;
+    return Array.isArray(value) ? 'a deeply nested array' : 'a deeply nested object';
+  }
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 

@@ -86,7 +86,14 @@ function sortKeys(record: Record<string, unknown>): Record<string, unknown> {
 function keepsExtra(extra: Record<string, unknown>, value: unknown): boolean {
   if (Object.keys(extra).length >= MAX_EXTRA_KEYS) return false;
 
-  const size = JSON.stringify(value)?.length ?? 0;
+  let size: number;
+  try {
+    size = JSON.stringify(value)?.length ?? 0;
+  } catch (error) {
+    // A value nested a few thousand levels deep overflows JSON.stringify's stack, so it is dropped.
+    if (!(error instanceof RangeError)) throw error;
+    return false;
+  }
   return size <= MAX_EXTRA_VALUE_BYTES;
 }
 
@@ -105,7 +112,8 @@ export function toRelayError(error: z.ZodError, rawId?: unknown): RelayError {
   }
 
   const { relayCode, field, ...rest } = params;
-  const taskId = typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId).slice(0, 32) : '';
+  const taskId =
+    typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId).slice(0, 32) : '';
   return new RelayError(relayCode as ErrorCode, {
     ...rest,
     ...(taskId === '' ? {} : { taskId }),

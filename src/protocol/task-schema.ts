@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import {
   anyValue,
+  describeValue,
   nullableInteger,
   optionalBoolean,
   optionalInteger,
@@ -47,8 +48,23 @@ const outputFilesSchema = anyValue().transform((value, ctx): OutputFile[] => {
 
   const files: OutputFile[] = [];
   for (const [index, entry] of value.entries()) {
-    const folded = isJsonObject(entry) ? Object.fromEntries(foldKeys(entry)) : entry;
-    const parsed = outputFileSchema.safeParse(folded);
+    if (!isJsonObject(entry)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'RS_ERR_FIELD_INVALID',
+        path: [index],
+        params: {
+          relayCode: 'RS_ERR_FIELD_INVALID',
+          field: 'RenderOutputFiles[]',
+          expected: 'a file object',
+          expectedZh: '文件对象',
+          received: describeValue(entry),
+        },
+      });
+      return z.NEVER;
+    }
+
+    const parsed = outputFileSchema.safeParse(Object.fromEntries(foldKeys(entry)));
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         ctx.addIssue({ ...issue, path: [index, ...issue.path] } as z.core.$ZodRawIssue);

@@ -5,7 +5,7 @@
 import { type Random, randomInt } from './random.js';
 import type { OutputFile } from './task-body.js';
 
-/** File names of the render passes, in the order a task gains them; frame is 4 digits. */
+/** File names of the render passes, in the order a task gains them. `frame` has 4 digits. */
 const PASS_FILE_NAMES: readonly ((frame: string) => string)[] = [
   (frame) => `A-${frame}.TGA`,
   (frame) => `000_kx_vray_framebuf.RGB_color.${frame}.TGA`,
@@ -20,14 +20,16 @@ export function dateFolder(createTime: number): string {
   return `/${new Date(createTime * 1000).toISOString().slice(0, 10)}`;
 }
 
-/** Returns the folder of a task's frames, e.g. `/2019-11-21/67721-PrimerFrame_Box_modeling-frames`. */
+/**
+ * Returns the folder of a task's frames, e.g. `/2019-11-21/67721-PrimerFrame_Box_modeling-frames`.
+ */
 export function framesFolder(createTime: number, id: number, name: string): string {
   return `${dateFolder(createTime)}/${id}-${name}-frames`;
 }
 
 /**
- * Creates the files of one frame, one per pass. `passSizes` holds each pass's typical size in
- * bytes; each file varies from it by up to 10 %, as frames of one shot do.
+ * Creates the files of one frame, one per pass. `passSizes` contains each pass's typical size
+ * in bytes, and each file's size is within 10 % of it, as frames of one shot are.
  */
 export function frameFiles(
   folder: string,

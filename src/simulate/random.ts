@@ -9,7 +9,7 @@ export type Random = () => number;
 
 const TWO_POW_32 = 2 ** 32;
 
-/** Creates a mulberry32 generator; only the low 32 bits of `seed` count. */
+/** Creates a mulberry32 generator. Only the low 32 bits of `seed` count. */
 export function createRandom(seed: number): Random {
   let state = seed >>> 0;
 
@@ -36,7 +36,10 @@ export function deriveSeed(seed: number, salt: number): number {
   return hash;
 }
 
-/** The 32-bit finalizer of MurmurHash3: every input bit flips about half the output bits. */
+/**
+ * Scrambles a 32-bit value with the MurmurHash3 finalizer, so each input bit flips about half the
+ * output bits.
+ */
 function finalizeHash(value: number): number {
   let hash = value >>> 0;
   hash ^= hash >>> 16;
@@ -57,7 +60,7 @@ export function chance(random: Random, probability: number): boolean {
   return random() < probability;
 }
 
-/** Returns one element of a non-empty list; throws RangeError on an empty one. */
+/** Returns one element of a non-empty list. Throws RangeError on an empty list. */
 export function pick<T>(random: Random, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];
   if (item === undefined) throw new RangeError('invalid items: expected a non-empty list');

@@ -9,7 +9,7 @@
  */
 import type { Task } from '../protocol/task-schema.js';
 
-/** Why an incoming state was judged older than the cached one. */
+/** The rule an incoming state broke, making it older than the cached one. */
 export type StaleReason =
   | 'earlier-run'
   | 'frames-regressed'

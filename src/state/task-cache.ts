@@ -20,7 +20,7 @@ export interface CachedTask {
   readonly bytes: number;
 }
 
-/** Why a task left the cache without a delete callback. */
+/** The reason a task left the cache without a delete callback. */
 export type EvictionReason = 'count' | 'bytes' | 'expired';
 
 export interface TaskCacheOptions {
@@ -80,7 +80,7 @@ export class TaskCache {
     return this.#entries.values();
   }
 
-  /** Stores an entry as the most recently updated, then evicts until every limit holds again. */
+  /** Stores an entry as the most recently updated, then evicts until the cache is within every limit again. */
   put(entry: CachedTask): void {
     this.delete(entry.task.id);
 
