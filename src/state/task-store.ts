@@ -90,6 +90,9 @@ export class TaskStore {
     const latest = before.recentStates.at(-1);
     if (latest?.fingerprint === fingerprint) return { kind: 'duplicate' };
 
+    // NOTE: a real return to an identical earlier state (paused, then resumed with no new
+    // progress) is also ignored here. The next progress update corrects it, whereas applying a
+    // late resend would show a paused task as rendering until it changed again.
     if (seenRecently(before.recentStates, fingerprint, nowMs, this.#options.duplicateWindowMs)) {
       return { kind: 'stale', reason: 'earlier-state-resent' };
     }
