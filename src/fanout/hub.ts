@@ -143,10 +143,8 @@ export class Hub {
 
     const log = this.#options.log;
     const missed = request.since === undefined ? null : log.replay(request.since);
-    const result =
-      missed === null || request.since === undefined
-        ? this.#snapshot(request.filter)
-        : this.#recovery(session, request.filter, missed);
+    const recovery = missed === null ? null : this.#recovery(session, request.filter, missed);
+    const result = recovery ?? this.#snapshot(request.filter);
 
     const coveredAfterSeq =
       result.recovered && request.since !== undefined ? request.since.seq : log.seq;
@@ -249,11 +247,16 @@ export class Hub {
     };
   }
 
+  /**
+   * Builds the replay of missed events, or returns `null` when it would not fit in the send
+   * buffer: a replay that closes the client as a slow consumer would make it resume from the
+   * same place forever, while a snapshot holds each task once, however many events it missed.
+   */
   #recovery(
     session: Session,
     filter: SubscriptionFilter,
     missed: PublishedEvent[],
-  ): SubscribeResult {
+  ): SubscribeResult | null {
     const others = [...session.subscriptions.values()];
     const replay = missed.filter(({ event }) => {
       if (!matchesEvent(filter, event)) return false;
@@ -261,6 +264,12 @@ export class Hub {
         (other) => other.coveredAfterSeq < event.seq && matchesEvent(other.filter, event),
       );
     });
+
+    const replayBytes = replay.reduce((total, published) => total + published.frame.length, 0);
+    if (replayBytes > this.#options.maxBufferedBytes) {
+      this.#options.onLimit('replay_bytes', { sessionId: session.id, replayBytes });
+      return null;
+    }
 
     const log = this.#options.log;
     return { epoch: log.epoch, seq: log.seq, recovered: true, tasks: [], truncated: false, replay };

@@ -18,7 +18,7 @@ export interface ConnectionOptions {
   readonly hub: Hub;
   readonly logger: Logger;
   readonly metrics: RelayMetrics;
-  /** Invalid frames a connection may send before it is closed. in one minute. @default 10 */
+  /** Invalid frames in one minute that close the connection. @default 10 */
   readonly maxInvalidFrames: number;
 }
 

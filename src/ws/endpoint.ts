@@ -95,7 +95,11 @@ export class WsEndpoint {
       const error = new RelayError('RS_ERR_CONNECTIONS_LIMIT', {
         limit: this.#options.maxConnections,
       });
-      return c.json({ code: error.code, message: error.message }, 503, { 'Retry-After': '5' });
+      // The Node adapter drops the body of a rejected upgrade, so the code also goes in a header.
+      return c.json({ code: error.code, message: error.message }, 503, {
+        'Retry-After': '5',
+        'X-Relay-Error': error.code,
+      });
     };
   }
 

@@ -43,6 +43,9 @@ export class Heartbeat {
     const frame = Buffer.from(JSON.stringify({ type: 'heartbeat', at: Date.now() }));
 
     for (const [socket, alive] of this.#alive) {
+      // A socket already closing for another reason is left to its own close handshake.
+      if (socket.readyState !== socket.OPEN) continue;
+
       if (!alive) {
         this.#alive.delete(socket);
         socket.terminate();
@@ -51,7 +54,6 @@ export class Heartbeat {
       }
 
       this.#alive.set(socket, false);
-      if (socket.readyState !== socket.OPEN) continue;
       socket.ping();
       socket.send(frame, { binary: false });
     }
