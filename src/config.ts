@@ -4,6 +4,8 @@
  * read values with units, such as `16MiB` or `24h`.
  */
 import { isIP } from 'node:net';
+import { parseAllowList } from './access/cidr.js';
+import { parseOrigins } from './access/origins.js';
 
 /** The relay's validated settings. */
 export interface RelayConfig {
@@ -49,6 +51,24 @@ export interface RelayConfig {
   sweepIntervalMs: number;
   /** pino log level. @default 'info' */
   logLevel: string;
+  /** HS256 secret for subscriber tokens; empty means anonymous mode (loopback only). @default '' */
+  jwtSecret: string;
+  /** Token the platform must send with every callback; empty means none. @default '' */
+  ingestToken: string;
+  /** Comma-separated CIDRs allowed to post callbacks; empty means any address. @default '' */
+  ingestAllow: string;
+  /** Read the client address from X-Forwarded-For, as set by the operator's proxy. @default false */
+  trustProxy: boolean;
+  /** Comma-separated origins allowed to open the socket or the stream; empty means any. @default '' */
+  allowedOrigins: string;
+  /** Callbacks per second from one address, sustained. @default 2000 */
+  ingestRatePerSecond: number;
+  /** Callbacks one address may send in a burst above the sustained rate. @default 5000 */
+  ingestBurst: number;
+  /** Socket upgrades per second from one address, sustained. @default 20 */
+  upgradeRatePerSecond: number;
+  /** Socket upgrades one address may open in a burst. @default 200 */
+  upgradeBurst: number;
 }
 
 const KiB = 1024;
@@ -79,9 +99,18 @@ export const DEFAULTS: Readonly<RelayConfig> = Object.freeze({
   shutdownTimeoutMs: 10_000,
   sweepIntervalMs: MINUTE_MS,
   logLevel: 'info',
+  jwtSecret: '',
+  ingestToken: '',
+  ingestAllow: '',
+  trustProxy: false,
+  allowedOrigins: '',
+  ingestRatePerSecond: 2000,
+  ingestBurst: 5000,
+  upgradeRatePerSecond: 20,
+  upgradeBurst: 200,
 });
 
-type Kind = 'string' | 'boolean' | 'count' | 'bytes' | 'ms' | 'port';
+type Kind = 'string' | 'secret' | 'boolean' | 'count' | 'bytes' | 'ms' | 'port';
 
 const KINDS: Record<keyof RelayConfig, Kind> = {
   host: 'string',
@@ -105,7 +134,28 @@ const KINDS: Record<keyof RelayConfig, Kind> = {
   shutdownTimeoutMs: 'ms',
   sweepIntervalMs: 'ms',
   logLevel: 'string',
+  jwtSecret: 'secret',
+  ingestToken: 'secret',
+  ingestAllow: 'string',
+  trustProxy: 'boolean',
+  allowedOrigins: 'string',
+  ingestRatePerSecond: 'count',
+  ingestBurst: 'count',
+  upgradeRatePerSecond: 'count',
+  upgradeBurst: 'count',
 };
+
+/** Settings whose values never appear in logs or messages. */
+export const SECRET_SETTINGS = (Object.keys(KINDS) as (keyof RelayConfig)[]).filter(
+  (key) => KINDS[key] === 'secret',
+);
+
+/** Returns a copy fit for logs: each secret reads `[set]` or `[empty]`, never its value. */
+export function redactConfig(config: RelayConfig): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...config };
+  for (const key of SECRET_SETTINGS) copy[key] = config[key] === '' ? '[empty]' : '[set]';
+  return copy;
+}
 
 /** The names of every setting, for help texts. */
 export const SETTING_NAMES = Object.keys(KINDS) as (keyof RelayConfig)[];
@@ -177,7 +227,7 @@ function readSetting(
   source: string,
 ): unknown {
   const kind = KINDS[key];
-  if (kind === 'string') return String(raw);
+  if (kind === 'string' || kind === 'secret') return String(raw).trim();
   if (kind === 'boolean') return readBoolean(raw, source);
 
   const value = typeof raw === 'number' ? raw : readQuantity(String(raw), kind);
@@ -195,6 +245,12 @@ function readBoolean(raw: string | number | boolean, source: string): boolean {
   throw new ConfigError(
     `invalid ${source}: expected true or false, received ${JSON.stringify(raw)}`,
   );
+}
+
+/** Reads a duration such as `24h`, `90s` or `1500` (milliseconds); `undefined` when invalid. */
+export function parseDurationMs(text: string): number | undefined {
+  const value = readQuantity(text, 'ms');
+  return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 function readQuantity(text: string, kind: Kind): number | undefined {
@@ -230,6 +286,10 @@ const POSITIVE: readonly (keyof RelayConfig)[] = [
   'maxInvalidFrames',
   'heartbeatIntervalMs',
   'sweepIntervalMs',
+  'ingestRatePerSecond',
+  'ingestBurst',
+  'upgradeRatePerSecond',
+  'upgradeBurst',
 ];
 
 /** Checks ranges and combinations. @throws ConfigError */
@@ -245,12 +305,35 @@ export function validateConfig(config: RelayConfig): void {
       throw new ConfigError(`invalid ${envName(key)}: expected a value above 0, received 0`);
   }
 
-  if (!isLoopback(config.host) && !config.allowAnonymous) {
+  if (!isLoopback(config.host) && config.jwtSecret === '' && !config.allowAnonymous) {
     throw new ConfigError(
-      `refusing to listen on ${config.host} without access control: anonymous mode serves every task ` +
-        `to anyone who connects. Listen on 127.0.0.1 (${envName('host')}), or set ` +
+      `refusing to listen on ${config.host} without subscriber tokens: anonymous mode serves every ` +
+        `task to anyone who connects. Set ${envName('jwtSecret')} (--jwt-secret, at least ` +
+        `${MIN_JWT_SECRET_LENGTH} characters) to require tokens, or set ` +
         `${envName('allowAnonymous')}=true (--allow-anonymous) to accept that risk.`,
     );
+  }
+
+  if (config.jwtSecret !== '' && config.jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new ConfigError(
+      `invalid ${envName('jwtSecret')}: expected at least ${MIN_JWT_SECRET_LENGTH} characters, ` +
+        `received ${config.jwtSecret.length}. Generate one with: openssl rand -base64 48`,
+    );
+  }
+
+  checkList(envName('ingestAllow'), () => parseAllowList(config.ingestAllow));
+  checkList(envName('allowedOrigins'), () => parseOrigins(config.allowedOrigins));
+}
+
+/** Shortest accepted HS256 secret: 32 characters, 256 bits when they are random bytes in hex. */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+function checkList(source: string, parse: () => unknown): void {
+  try {
+    parse();
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new ConfigError(`${source}: ${error.message}`);
   }
 }
 

@@ -144,6 +144,56 @@ const table = {
     zh: (p) => `每个连接最多 ${p.limit} 个订阅, 请先取消不用的订阅`,
     en: (p) => `at most ${p.limit} subscriptions per connection: unsubscribe unused ones first`,
   },
+  RS_ERR_TOKEN_MISSING: {
+    status: 401,
+    zh: () =>
+      '缺少订阅令牌, 请在 ?token= 或 Authorization: Bearer 中提供 (可用 render-relay token 生成)',
+    en: () =>
+      'missing subscriber token: pass it as ?token= or Authorization: Bearer (mint one with render-relay token)',
+  },
+  RS_ERR_TOKEN_INVALID: {
+    status: 401,
+    zh: (p) => `订阅令牌无效 (${p.reason}), 请用当前的 RELAY_JWT_SECRET 重新生成`,
+    en: (p) =>
+      `invalid subscriber token (${p.reason}): mint a new one with the current RELAY_JWT_SECRET`,
+  },
+  RS_ERR_TOKEN_EXPIRED: {
+    status: 401,
+    zh: () => '订阅令牌已过期, 请获取新的令牌后重连',
+    en: () => 'subscriber token expired: fetch a new token and reconnect',
+  },
+  RS_ERR_FORBIDDEN: {
+    status: 403,
+    zh: (p) => `无权访问 ${p.field} ${p.value}: 超出令牌的范围`,
+    en: (p) => `${p.field} ${p.value} is outside the token's scope`,
+  },
+  RS_ERR_INGEST_TOKEN_MISSING: {
+    status: 401,
+    zh: () => '失败: 缺少回调令牌, 请在登记的回调地址中加上 ?token=, 或发送 Authorization: Bearer',
+    en: () =>
+      'missing callback token: add ?token= to the registered callback URL, or send Authorization: Bearer',
+  },
+  RS_ERR_INGEST_TOKEN_INVALID: {
+    status: 401,
+    zh: () => '失败: 回调令牌不正确, 请与 RELAY_INGEST_TOKEN 核对',
+    en: () => 'wrong callback token: check it against RELAY_INGEST_TOKEN',
+  },
+  RS_ERR_INGEST_ADDRESS_FORBIDDEN: {
+    status: 403,
+    zh: (p) => `失败: 地址 ${p.address} 不在 RELAY_INGEST_ALLOW 允许的范围内`,
+    en: (p) => `address ${p.address} is not in RELAY_INGEST_ALLOW`,
+  },
+  RS_ERR_ORIGIN_FORBIDDEN: {
+    status: 403,
+    zh: (p) => `来源 ${p.origin} 不在 RELAY_ALLOWED_ORIGINS 中`,
+    en: (p) => `origin ${p.origin} is not in RELAY_ALLOWED_ORIGINS`,
+  },
+  RS_ERR_RATE_LIMITED: {
+    status: 429,
+    zh: (p) => `请求过于频繁: 每个地址每秒最多 ${p.limit} 次, 请 ${p.retryAfterSeconds} 秒后重试`,
+    en: (p) =>
+      `too many requests: at most ${p.limit} a second per address, retry in ${p.retryAfterSeconds} s`,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable error code, e.g. `RS_ERR_FIELD_MISSING`. */
@@ -181,6 +231,8 @@ export const CloseCode = {
   GOING_AWAY: 1001,
   /** The subscriber's send buffer passed its limit. Reconnect and resume with `since`. */
   SLOW_CONSUMER: 4001,
+  /** The subscriber token expired. Fetch a new token, reconnect and resume with `since`. */
+  TOKEN_EXPIRED: 4002,
   /** The client kept sending invalid frames. Fix the client before reconnecting. */
   TOO_MANY_INVALID_FRAMES: 4500,
 } as const;

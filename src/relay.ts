@@ -6,13 +6,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Hono } from 'hono';
-import type { RelayConfig } from './config.js';
+import { createAccessChecks } from './access/access.js';
+import { type RelayConfig, redactConfig } from './config.js';
 import { CloseCode } from './errors.js';
 import { InMemoryEventLog } from './events/event-log.js';
 import { Hub } from './fanout/hub.js';
 import { createApp } from './http/app.js';
 import { mountCallbackRoutes } from './http/callbacks.js';
+import type { RelayApp } from './http/env.js';
 import { mountHealthRoutes } from './http/health.js';
 import { mountTaskRoutes } from './http/tasks.js';
 import { createLogger, type Logger } from './observability/log.js';
@@ -38,7 +39,7 @@ export interface RelayOptions {
 /** A relay with its parts exposed for tests and tools. */
 export interface Relay {
   readonly config: RelayConfig;
-  readonly app: Hono;
+  readonly app: RelayApp;
   readonly store: TaskStore;
   readonly events: InMemoryEventLog;
   readonly hub: Hub;
@@ -156,9 +157,21 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     return work;
   };
 
+  const deniedLog = new ThrottledLog({
+    logger,
+    level: 'info',
+    linesPerInterval: REJECTIONS_LOGGED_PER_INTERVAL,
+    intervalMs: sweepMs,
+  });
+  const access = createAccessChecks(config, (error) => {
+    metrics.accessDenied.inc({ code: error.code });
+    deniedLog.write(error.code, { code: error.code, status: error.status }, 'access denied');
+  });
+
   const app = createApp(logger);
   mountHealthRoutes(app, { metrics, ready: () => state === 'running' });
   mountCallbackRoutes(app, {
+    guard: access.ingest,
     store,
     log: events,
     logger,
@@ -172,8 +185,8 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       onLimit('extra_keys', { dropped: count });
     },
   });
-  mountTaskRoutes(app, { store, log: events });
-  ws.mount(app);
+  mountTaskRoutes(app, { store, log: events, auth: access.auth });
+  ws.mount(app, access.upgrade, access.auth);
 
   const server = createAdaptorServer({
     fetch: app.fetch,
@@ -217,7 +230,13 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
-      logger.info({ url, epoch: events.epoch, config }, 'relay listening');
+      logger.info({ url, epoch: events.epoch, config: redactConfig(config) }, 'relay listening');
+      if (config.jwtSecret === '') {
+        logger.warn(
+          { host: config.host },
+          'anonymous mode: every client may read every task; set RELAY_JWT_SECRET to require tokens',
+        );
+      }
       return url;
     },
 
@@ -248,6 +267,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 
       limitLog.close();
       rejectionLog.close();
+      deniedLog.close();
       state = 'closed';
       logger.info('relay stopped');
     },

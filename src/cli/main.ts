@@ -5,6 +5,7 @@
 import { pickLang } from './lang.js';
 import { type CommandIo, serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { tokenCommand } from './token.js';
 
 const COMMANDS: Record<
   string,
@@ -12,6 +13,7 @@ const COMMANDS: Record<
 > = {
   serve: serveCommand,
   simulate: simulateCommand,
+  token: tokenCommand,
 };
 
 function usage(lang: ReturnType<typeof pickLang>): string {
@@ -22,6 +24,7 @@ function usage(lang: ReturnType<typeof pickLang>): string {
         '命令:',
         '  serve      启动中继 (默认命令)',
         '  simulate   模拟渲染平台, 向中继发送任务回调',
+        '  token      签发订阅令牌',
         '',
         '每个命令都支持 --help。加 --lang en 显示英文。',
         '',
@@ -32,6 +35,7 @@ function usage(lang: ReturnType<typeof pickLang>): string {
         'Commands:',
         '  serve      start the relay (the default command)',
         '  simulate   simulate the render platform, posting task callbacks to a relay',
+        '  token      mint a subscriber token',
         '',
         'Every command takes --help. Add --lang zh for Chinese.',
         '',

@@ -1,7 +1,9 @@
 /**
  * Subscription filters and how they match events and tasks. Fields combine with AND, values
- * within one field with OR, and an absent field matches everything.
+ * within one field with OR, and an absent field matches everything. The scope, when present,
+ * applies on top of every other field.
  */
+import { type Scope, scopeAllows } from '../access/scope.js';
 import type { RelayEvent } from '../events/event.js';
 import type { Task } from '../protocol/task-schema.js';
 
@@ -12,6 +14,8 @@ export interface SubscriptionFilter {
   readonly taskIds?: ReadonlySet<number>;
   /** Whether the subscriber wants per-frame events. */
   readonly frames: boolean;
+  /** What the subscriber's token may see; absent means everything. */
+  readonly scope?: Scope;
 }
 
 /**
@@ -40,6 +44,7 @@ function matchesIdentity(
   owner: number,
   agency: number,
 ): boolean {
+  if (filter.scope !== undefined && !scopeAllows(filter.scope, owner, agency)) return false;
   if (filter.owners !== undefined && !filter.owners.has(owner)) return false;
   if (filter.agencies !== undefined && !filter.agencies.has(agency)) return false;
   if (filter.taskIds !== undefined && !filter.taskIds.has(id)) return false;

@@ -10,6 +10,7 @@
  * - a connection whose send buffer passes its limit is closed as a slow consumer, instead of
  *   letting its backlog grow in the relay's memory.
  */
+import { assertWithinScope, FULL_SCOPE, type Scope } from '../access/scope.js';
 import { CloseCode, RelayError } from '../errors.js';
 import type { EventLog, PublishedEvent, StreamPosition } from '../events/event-log.js';
 import { type TaskView, toTaskView } from '../events/task-view.js';
@@ -39,9 +40,13 @@ export class Session {
   /** Extra buffer allowance while a large snapshot drains, in bytes. */
   snapshotAllowanceBytes = 0;
 
-  constructor(id: string, peer: Peer) {
+  /** What this connection's token may see. */
+  readonly scope: Scope;
+
+  constructor(id: string, peer: Peer, scope: Scope) {
     this.id = id;
     this.peer = peer;
+    this.scope = scope;
   }
 }
 
@@ -108,8 +113,9 @@ export class Hub {
     return this.#index.size;
   }
 
-  attach(id: string, peer: Peer): Session {
-    const session = new Session(id, peer);
+  /** Registers a connection; every subscription it makes is limited to `scope`. */
+  attach(id: string, peer: Peer, scope: Scope = FULL_SCOPE): Session {
+    const session = new Session(id, peer, scope);
     session.lastDeliveredSeq = this.#options.log.seq;
     this.#sessions.add(session);
     return session;
@@ -127,7 +133,8 @@ export class Hub {
    * Adds a subscription and returns where it starts. Recovery replays the missed events that
    * match and that no other subscription of the session already delivered.
    *
-   * @throws RelayError for a duplicate id or too many subscriptions.
+   * @throws RelayError for a duplicate id, too many subscriptions, or a filter outside the
+   * session's scope (`RS_ERR_FORBIDDEN`, and nothing is subscribed).
    */
   subscribe(session: Session, request: SubscribeRequest): SubscribeResult {
     if (session.subscriptions.has(request.id)) {
@@ -141,17 +148,22 @@ export class Hub {
       });
     }
 
+    assertWithinScope(session.scope, request.filter);
+    const filter = session.scope.admin
+      ? request.filter
+      : { ...request.filter, scope: session.scope };
+
     const log = this.#options.log;
     const missed = request.since === undefined ? null : log.replay(request.since);
-    const recovery = missed === null ? null : this.#recovery(session, request.filter, missed);
-    const result = recovery ?? this.#snapshot(request.filter);
+    const recovery = missed === null ? null : this.#recovery(session, filter, missed);
+    const result = recovery ?? this.#snapshot(filter);
 
     const coveredAfterSeq =
       result.recovered && request.since !== undefined ? request.since.seq : log.seq;
     const subscription: Subscription = {
       id: request.id,
       session,
-      filter: request.filter,
+      filter,
       coveredAfterSeq,
     };
     session.subscriptions.set(request.id, subscription);

@@ -1,7 +1,7 @@
 /**
  * The subscription index: finds the subscriptions that may want an event without looking at
  * the others. Each subscription is filed under one dimension of its filter (owners first, then
- * agencies, then task ids) or, with none of those, in the catch-all set. Candidates still go
+ * agencies, then task ids), or under its scope, or in the catch-all set. Candidates still go
  * through the full filter; the index only keeps fan-out cost in proportion to likely matches.
  */
 import type { RelayEvent } from '../events/event.js';
@@ -31,40 +31,47 @@ export class SubscriptionIndex<S extends Indexed> {
 
   add(subscription: S): void {
     this.#size += 1;
-    const dimension = dimensionOf(subscription.filter);
-    if (dimension === undefined) {
+    const placements = placementsOf(subscription.filter);
+    if (placements.length === 0) {
       this.#catchAll.add(subscription);
       return;
     }
 
-    const buckets = this.#buckets[dimension];
-    for (const key of subscription.filter[dimension] ?? []) {
-      let bucket = buckets.get(key);
-      if (bucket === undefined) {
-        bucket = new Set();
-        buckets.set(key, bucket);
+    for (const [dimension, keys] of placements) {
+      const buckets = this.#buckets[dimension];
+      for (const key of keys) {
+        let bucket = buckets.get(key);
+        if (bucket === undefined) {
+          bucket = new Set();
+          buckets.set(key, bucket);
+        }
+        bucket.add(subscription);
       }
-      bucket.add(subscription);
     }
   }
 
   remove(subscription: S): void {
     this.#size -= 1;
-    const dimension = dimensionOf(subscription.filter);
-    if (dimension === undefined) {
+    const placements = placementsOf(subscription.filter);
+    if (placements.length === 0) {
       this.#catchAll.delete(subscription);
       return;
     }
 
-    const buckets = this.#buckets[dimension];
-    for (const key of subscription.filter[dimension] ?? []) {
-      const bucket = buckets.get(key);
-      bucket?.delete(subscription);
-      if (bucket?.size === 0) buckets.delete(key);
+    for (const [dimension, keys] of placements) {
+      const buckets = this.#buckets[dimension];
+      for (const key of keys) {
+        const bucket = buckets.get(key);
+        bucket?.delete(subscription);
+        if (bucket?.size === 0) buckets.delete(key);
+      }
     }
   }
 
-  /** Yields every subscription that may match the event; each at most once. */
+  /**
+   * Yields every subscription that may match the event. A subscription filed by a scope that
+   * names both owners and agencies can come twice; the hub sends an event once per session anyway.
+   */
   *candidates(event: RelayEvent): Generator<S> {
     yield* this.#catchAll;
     yield* this.#buckets.owners.get(event.task.owner) ?? [];
@@ -73,6 +80,18 @@ export class SubscriptionIndex<S extends Indexed> {
   }
 }
 
-function dimensionOf(filter: SubscriptionFilter): Dimension | undefined {
-  return DIMENSIONS.find((dimension) => filter[dimension] !== undefined);
+/**
+ * Where a subscription is filed: under its first filter dimension; without one, under its
+ * scope's owners and agencies (a task in either is visible); with neither, in the catch-all set.
+ */
+function placementsOf(filter: SubscriptionFilter): [Dimension, ReadonlySet<number>][] {
+  const dimension = DIMENSIONS.find((name) => filter[name] !== undefined);
+  if (dimension !== undefined) return [[dimension, filter[dimension] as ReadonlySet<number>]];
+
+  const scope = filter.scope;
+  if (scope === undefined || scope.admin) return [];
+  return [
+    ['owners', scope.owners],
+    ['agencies', scope.agencies],
+  ];
 }

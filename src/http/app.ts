@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { RelayError } from '../errors.js';
 import type { Logger } from '../observability/log.js';
 import { failureReply } from '../protocol/reply.js';
+import type { RelayApp, RelayEnv } from './env.js';
 
 const CALLBACK_PATH = /^\/api\/(task|frame)\//;
 
@@ -12,8 +13,8 @@ const CALLBACK_PATH = /^\/api\/(task|frame)\//;
  * Creates the app with JSON errors. Callback paths answer in the platform's envelope
  * (`error_code`, `error_msg`); every other route answers `{ code, message }`.
  */
-export function createApp(logger: Logger): Hono {
-  const app = new Hono();
+export function createApp(logger: Logger): RelayApp {
+  const app = new Hono<RelayEnv>();
 
   app.onError((error, c) => {
     const relayError =
@@ -23,6 +24,11 @@ export function createApp(logger: Logger): Hono {
     }
 
     const status = relayError.status as 400;
+    // A rejected WebSocket upgrade loses its body in the Node adapter, so the code is a header too.
+    c.header('X-Relay-Error', relayError.code);
+    const retryAfter = relayError.params.retryAfterSeconds;
+    if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
+
     if (CALLBACK_PATH.test(c.req.path)) return c.json(failureReply(relayError), status);
     return c.json({ code: relayError.code, message: relayError.message }, status);
   });

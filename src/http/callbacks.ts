@@ -3,7 +3,8 @@
  * under `/api/frame/`, because the platform appends the name to whichever base URL the dealer
  * registered.
  */
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
+import type { IngestGuard } from '../access/ingest-guard.js';
 import { RelayError } from '../errors.js';
 import { acceptTaskCallback, type IngestDeps } from '../ingest/accept-task.js';
 import type { Logger } from '../observability/log.js';
@@ -11,6 +12,7 @@ import type { RelayMetrics } from '../observability/metrics.js';
 import type { ThrottledLog } from '../observability/throttled-log.js';
 import { failureReply, OK_REPLY } from '../protocol/reply.js';
 import type { CallbackKind } from '../state/task-store.js';
+import type { RelayApp, RelayEnv } from './env.js';
 import { readBodyText } from './read-body.js';
 
 /** Callback names and the kind of change each announces. */
@@ -27,6 +29,8 @@ export interface CallbackRouteOptions extends IngestDeps {
   readonly metrics: RelayMetrics;
   readonly rejectionLog: ThrottledLog;
   readonly maxBodyBytes: number;
+  /** Address, rate and token checks; throws the RelayError of the first one that fails. */
+  readonly guard: IngestGuard;
   /** Whether the relay still takes callbacks; false once shutdown has begun. */
   readonly accepting: () => boolean;
   /** Counts a request in flight until its promise settles, so shutdown can wait for it. */
@@ -34,7 +38,7 @@ export interface CallbackRouteOptions extends IngestDeps {
 }
 
 /** Mounts the task callback routes on the app. */
-export function mountCallbackRoutes(app: Hono, options: CallbackRouteOptions): void {
+export function mountCallbackRoutes(app: RelayApp, options: CallbackRouteOptions): void {
   for (const base of CALLBACK_BASES) {
     for (const [name, kind] of Object.entries(TASK_CALLBACKS)) {
       app.post(`${base}/${name}`, (c) => options.track(handleCallback(c, name, kind, options)));
@@ -43,13 +47,14 @@ export function mountCallbackRoutes(app: Hono, options: CallbackRouteOptions): v
 }
 
 async function handleCallback(
-  c: Context,
+  c: Context<RelayEnv>,
   route: string,
   kind: CallbackKind,
   options: CallbackRouteOptions,
 ): Promise<Response> {
   try {
     if (!options.accepting()) throw new RelayError('RS_ERR_RELAY_CLOSING');
+    options.guard(c);
 
     const text = await readBodyText(c.req.raw, options.maxBodyBytes);
     const result = acceptTaskCallback(options, kind, text, Date.now());
@@ -73,7 +78,7 @@ async function handleCallback(
 }
 
 function reject(
-  c: Context,
+  c: Context<RelayEnv>,
   route: string,
   error: RelayError,
   options: CallbackRouteOptions,
@@ -82,11 +87,14 @@ function reject(
   options.metrics.rejections.inc({ code: error.code });
   if (error.code === 'RS_ERR_BODY_TOO_LARGE')
     options.metrics.limitHits.inc({ limit: 'body_bytes' });
+  if (error.code === 'RS_ERR_RATE_LIMITED') options.metrics.limitHits.inc({ limit: 'ingest_rate' });
 
   options.rejectionLog.write(
     error.code,
     { route, code: error.code, status: error.status, reason: error.params },
     'callback rejected',
   );
+  const retryAfter = error.params.retryAfterSeconds;
+  if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
   return c.json(failureReply(error), error.status as 400);
 }

@@ -1,8 +1,8 @@
 /**
  * Liveness, readiness and metrics routes for operators and orchestrators.
  */
-import type { Hono } from 'hono';
 import type { RelayMetrics } from '../observability/metrics.js';
+import type { RelayApp, RelayEnv } from './env.js';
 
 export interface HealthRouteOptions {
   readonly metrics: RelayMetrics;
@@ -11,7 +11,7 @@ export interface HealthRouteOptions {
 }
 
 /** Mounts `/healthz`, `/readyz` and `/metrics`. */
-export function mountHealthRoutes(app: Hono, { metrics, ready }: HealthRouteOptions): void {
+export function mountHealthRoutes(app: RelayApp, { metrics, ready }: HealthRouteOptions): void {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   app.get('/readyz', (c) =>

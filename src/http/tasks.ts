@@ -1,12 +1,14 @@
 /**
  * Read routes over the task cache: `GET /api/tasks` and `GET /api/tasks/:id`.
  */
-import type { Context, Hono } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { assertWithinScope, scopeAllows } from '../access/scope.js';
 import { RelayError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
 import { type TaskView, toTaskView } from '../events/task-view.js';
 import { matchesTask, type SubscriptionFilter } from '../fanout/filter.js';
 import type { TaskStore } from '../state/task-store.js';
+import type { RelayApp, RelayEnv } from './env.js';
 
 /** Tasks in one page. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -15,19 +17,25 @@ export const MAX_PAGE_SIZE = 1000;
 export interface TaskRouteOptions {
   readonly store: TaskStore;
   readonly log: EventLog;
+  /** Sets `c.var.grant` or rejects the request. */
+  readonly auth: MiddlewareHandler<RelayEnv>;
 }
 
 /**
  * Mounts the read routes. Lists are ordered by task id, newest (highest) first; `cursor` is
  * the last id of the previous page, so pages stay stable while tasks update.
  */
-export function mountTaskRoutes(app: Hono, options: TaskRouteOptions): void {
-  app.get('/api/tasks', (c) => listTasks(c, options));
-  app.get('/api/tasks/:id', (c) => getTask(c, options));
+export function mountTaskRoutes(app: RelayApp, options: TaskRouteOptions): void {
+  app.get('/api/tasks', options.auth, (c) => listTasks(c, options));
+  app.get('/api/tasks/:id', options.auth, (c) => getTask(c, options));
 }
 
-function listTasks(c: Context, { store, log }: TaskRouteOptions): Response {
-  const filter = readFilter(c);
+function listTasks(c: Context<RelayEnv>, { store, log }: TaskRouteOptions): Response {
+  const { scope } = c.get('grant');
+  const requested = readFilter(c);
+  assertWithinScope(scope, requested);
+  const filter: SubscriptionFilter = scope.admin ? requested : { ...requested, scope };
+
   const limit = readInteger(c, 'limit') ?? DEFAULT_PAGE_SIZE;
   if (limit < 1 || limit > MAX_PAGE_SIZE)
     throw invalidQuery(
@@ -51,14 +59,18 @@ function listTasks(c: Context, { store, log }: TaskRouteOptions): Response {
   return c.json({ tasks: page, nextCursor, epoch: log.epoch, seq: log.seq });
 }
 
-function getTask(c: Context, { store }: TaskRouteOptions): Response {
+function getTask(c: Context<RelayEnv>, { store }: TaskRouteOptions): Response {
   const raw = c.req.param('id') ?? '';
   const id = parseId(raw);
   if (id === undefined)
     throw invalidQuery('id', 'a task id (integer)', '任务 ID (整数)', JSON.stringify(raw));
 
+  // A task outside the scope answers exactly like a missing one, so ids cannot be probed.
   const entry = store.cache.get(id);
-  if (entry === undefined) throw new RelayError('RS_ERR_TASK_NOT_FOUND', { id });
+  const { scope } = c.get('grant');
+  const visible =
+    entry !== undefined && scopeAllows(scope, entry.task.owner, entry.task.agencyUserId);
+  if (!visible) throw new RelayError('RS_ERR_TASK_NOT_FOUND', { id });
   return c.json(toTaskView(entry, true));
 }
 

@@ -21,6 +21,7 @@ export interface RelayMetrics {
   readonly heartbeatTimeouts: Counter;
   readonly invalidFrames: Counter<'code'>;
   readonly connectionsRejected: Counter<'reason'>;
+  readonly accessDenied: Counter<'code'>;
 }
 
 /** Sizes read at scrape time. */
@@ -114,6 +115,11 @@ export function createMetrics(probes: SizeProbes): RelayMetrics {
     invalidFrames: counter('relay_invalid_frames_total', 'Invalid client frames, by error code.', [
       'code',
     ]),
+    accessDenied: counter(
+      'relay_access_denied_total',
+      'Reads and upgrades refused by access checks, by error code.',
+      ['code'],
+    ),
     connectionsRejected: counter(
       'relay_connections_rejected_total',
       'Connections rejected, by reason.',

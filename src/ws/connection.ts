@@ -2,6 +2,7 @@
  * One WebSocket subscriber: the frame protocol on top of a hub session.
  */
 import type { RawData, WebSocket } from 'ws';
+import type { SubscriberGrant } from '../access/tokens.js';
 import { CloseCode, RelayError } from '../errors.js';
 import type { Hub, Peer, Session } from '../fanout/hub.js';
 import type { Logger } from '../observability/log.js';
@@ -10,6 +11,9 @@ import { encodeFrame, parseClientFrame, type SubscribeFrame, toFilter } from './
 
 /** Invalid frames are counted per window of this length, so rare mistakes never add up to a close. */
 const INVALID_FRAME_WINDOW_MS = 60_000;
+
+/** Longest delay a Node.js timer takes (about 24.8 days); longer waits are re-armed. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** How long a closing slow consumer gets to take its close frame before the socket is cut. */
 const SLOW_CLOSE_GRACE_MS = 5000;
@@ -59,18 +63,42 @@ export class Connection {
   #invalidFrames = 0;
   #invalidWindowStartMs = 0;
 
-  constructor(socket: WebSocket, connectionId: string, options: ConnectionOptions) {
+  constructor(
+    socket: WebSocket,
+    connectionId: string,
+    grant: SubscriberGrant,
+    options: ConnectionOptions,
+  ) {
     this.#socket = socket;
     this.#options = options;
-    this.#log = options.logger.child({ connId: connectionId });
-    this.session = options.hub.attach(connectionId, new WebSocketPeer(socket));
+    this.#log = options.logger.child({ connId: connectionId, sub: grant.subject });
+    this.session = options.hub.attach(connectionId, new WebSocketPeer(socket), grant.scope);
 
     socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    this.#closeAtExpiry(grant.expiresAtMs);
   }
 
   /** Sends the welcome frame with the stream position and the connection's scope. */
   welcome(epoch: string, seq: number, scope: Record<string, unknown>): void {
     this.#sendFrame({ type: 'welcome', connectionId: this.session.id, epoch, seq, scope });
+  }
+
+  /** Closes the socket with 4002 when the token expires, so the client fetches a new one. */
+  #closeAtExpiry(expiresAtMs: number): void {
+    if (!Number.isFinite(expiresAtMs)) return;
+
+    const delayMs = Math.max(0, Math.min(expiresAtMs - Date.now(), MAX_TIMER_MS));
+    const timer = setTimeout(() => {
+      if (Date.now() < expiresAtMs) {
+        this.#closeAtExpiry(expiresAtMs);
+        return;
+      }
+      this.#log.info('closing connection: token expired');
+      this.#socket.close(CloseCode.TOKEN_EXPIRED, 'token expired');
+      this.#options.hub.detach(this.session);
+    }, delayMs);
+    timer.unref();
+    this.#socket.once('close', () => clearTimeout(timer));
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
@@ -98,7 +126,7 @@ export class Connection {
         this.#sendFrame({ type: 'pong' });
         return;
       case 'unsubscribe':
-        this.#options.hub.unsubscribe(this.session, frame.id);
+        withFrameId(frame.id, () => this.#options.hub.unsubscribe(this.session, frame.id));
         this.#sendFrame({ type: 'unsubscribed', id: frame.id });
         return;
       case 'subscribe':
@@ -110,11 +138,13 @@ export class Connection {
   #subscribe(frame: SubscribeFrame): void {
     const hub = this.#options.hub;
     const since = frame.since;
-    const result = hub.subscribe(this.session, {
-      id: frame.id,
-      filter: toFilter(frame),
-      ...(since === undefined ? {} : { since }),
-    });
+    const result = withFrameId(frame.id, () =>
+      hub.subscribe(this.session, {
+        id: frame.id,
+        filter: toFilter(frame),
+        ...(since === undefined ? {} : { since }),
+      }),
+    );
 
     const reply: Record<string, unknown> = {
       type: 'subscribed',
@@ -171,5 +201,15 @@ export class Connection {
 
   #sendFrame(frame: Record<string, unknown>): void {
     this.#options.hub.send(this.session, encodeFrame(frame));
+  }
+}
+
+/** Runs a hub call for a frame, so that any RelayError it throws names the frame's `id`. */
+function withFrameId<T>(id: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (!(error instanceof RelayError) || error.params.id !== undefined) throw error;
+    throw new RelayError(error.code, { ...error.params, id });
   }
 }

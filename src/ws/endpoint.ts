@@ -8,12 +8,15 @@
  */
 
 import { upgradeWebSocket } from '@hono/node-server';
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { nanoid } from 'nanoid';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { scopeToJson } from '../access/scope.js';
+import type { SubscriberGrant } from '../access/tokens.js';
 import { RelayError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Hub } from '../fanout/hub.js';
+import type { RelayApp, RelayEnv } from '../http/env.js';
 import type { Logger } from '../observability/log.js';
 import type { RelayMetrics } from '../observability/metrics.js';
 import { Connection } from './connection.js';
@@ -63,15 +66,19 @@ export class WsEndpoint {
     return this.#sockets.size;
   }
 
-  /** Mounts `GET /ws` on the app, behind `guards` (access checks run before the upgrade). */
-  mount(app: Hono, ...guards: MiddlewareHandler[]): void {
+  /**
+   * Mounts `GET /ws` on the app. `guards` run before the upgrade (origin, rate, token), so a
+   * refused client gets an HTTP status and no socket; the last of them must set `c.var.grant`.
+   */
+  mount(app: RelayApp, ...guards: MiddlewareHandler<RelayEnv>[]): void {
     for (const guard of guards) app.use('/ws', guard);
     app.use('/ws', this.#connectionLimit());
     app.get(
       '/ws',
-      upgradeWebSocket(() => ({
-        onOpen: (_event, context) => this.#open(context.raw as WebSocket),
-      })),
+      upgradeWebSocket((c) => {
+        const grant = c.get('grant');
+        return { onOpen: (_event, context) => this.#open(context.raw as WebSocket, grant) };
+      }),
     );
   }
 
@@ -86,26 +93,22 @@ export class WsEndpoint {
     for (const socket of this.#sockets) socket.terminate();
   }
 
-  #connectionLimit(): MiddlewareHandler {
-    return async (c, next) => {
+  #connectionLimit(): MiddlewareHandler<RelayEnv> {
+    return async (_c, next) => {
       if (this.#sockets.size < this.#options.maxConnections) return next();
 
       this.#options.metrics.connectionsRejected.inc({ reason: 'limit' });
       this.#options.onLimit('connections', { open: this.#sockets.size });
-      const error = new RelayError('RS_ERR_CONNECTIONS_LIMIT', {
+      throw new RelayError('RS_ERR_CONNECTIONS_LIMIT', {
         limit: this.#options.maxConnections,
-      });
-      // The Node adapter drops the body of a rejected upgrade, so the code also goes in a header.
-      return c.json({ code: error.code, message: error.message }, 503, {
-        'Retry-After': '5',
-        'X-Relay-Error': error.code,
+        retryAfterSeconds: 5,
       });
     };
   }
 
-  #open(socket: WebSocket): void {
+  #open(socket: WebSocket, grant: SubscriberGrant): void {
     const connectionId = nanoid(12);
-    const connection = new Connection(socket, connectionId, this.#options);
+    const connection = new Connection(socket, connectionId, grant, this.#options);
     this.#sockets.add(socket);
     this.heartbeat.track(socket);
 
@@ -120,6 +123,6 @@ export class WsEndpoint {
     });
 
     const log = this.#options.log;
-    connection.welcome(log.epoch, log.seq, { admin: true, owners: [], agencies: [] });
+    connection.welcome(log.epoch, log.seq, scopeToJson(grant.scope));
   }
 }
