@@ -12,7 +12,17 @@ const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', '[::1]'
 
 /** Creates a relay with the default settings, bound to loopback. Nothing listens until `listen()`. */
 export function createBenchRelay(overrides: Partial<RelayConfig> = {}): Relay {
-  const config: RelayConfig = { ...DEFAULTS, host: '127.0.0.1', port: 0, ...overrides };
+  // The per-address rate limits would measure themselves: one load generator is one address.
+  const config: RelayConfig = {
+    ...DEFAULTS,
+    host: '127.0.0.1',
+    port: 0,
+    ingestRatePerSecond: 1_000_000,
+    ingestBurst: 1_000_000,
+    upgradeRatePerSecond: 1_000_000,
+    upgradeBurst: 1_000_000,
+    ...overrides,
+  };
   return createRelay(config, { logger: silentLogger() });
 }
 

@@ -61,9 +61,9 @@ export interface RelayConfig {
   trustProxy: boolean;
   /** Comma-separated origins allowed to open the socket or the stream; empty means any. @default '' */
   allowedOrigins: string;
-  /** Callbacks per second from one address, sustained. @default 2000 */
+  /** Callbacks per second from one address, sustained. @default 10000 */
   ingestRatePerSecond: number;
-  /** Callbacks one address may send in a burst above the sustained rate. @default 5000 */
+  /** Callbacks one address may send in a burst above the sustained rate. @default 20000 */
   ingestBurst: number;
   /** Socket upgrades per second from one address, sustained. @default 20 */
   upgradeRatePerSecond: number;
@@ -104,8 +104,8 @@ export const DEFAULTS: Readonly<RelayConfig> = Object.freeze({
   ingestAllow: '',
   trustProxy: false,
   allowedOrigins: '',
-  ingestRatePerSecond: 2000,
-  ingestBurst: 5000,
+  ingestRatePerSecond: 10_000,
+  ingestBurst: 20_000,
   upgradeRatePerSecond: 20,
   upgradeBurst: 200,
 });

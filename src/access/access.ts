@@ -23,7 +23,7 @@ export interface AccessChecks {
 }
 
 /**
- * Creates the access checks. `onDenied` sees every refused read or upgrade (not callbacks,
+ * Creates the access checks. `onDenied` receives every refused read or upgrade (not callbacks,
  * whose refusals the callback route counts itself).
  */
 export function createAccessChecks(

@@ -1,6 +1,7 @@
 /**
  * The address a request came from: the socket's peer, or, behind the operator's own proxy, the
- * last address in X-Forwarded-For (the one that proxy saw; earlier entries are client-supplied).
+ * last address in X-Forwarded-For. That entry is the one the proxy wrote, while earlier entries
+ * come from the client and can be forged.
  */
 import type { Context } from 'hono';
 import type { RelayEnv } from '../http/env.js';

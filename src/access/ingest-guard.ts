@@ -46,7 +46,7 @@ export function createIngestGuard(options: IngestGuardOptions): IngestGuard {
 
     if (expectedDigest === undefined) return;
 
-    const token = requestToken(c);
+    const token = c.req.param('ingestToken') ?? requestToken(c);
     if (token === undefined) throw new RelayError('RS_ERR_INGEST_TOKEN_MISSING');
     // Equal-length digests make the comparison constant-time whatever the token's length.
     if (!timingSafeEqual(digest(token), expectedDigest))

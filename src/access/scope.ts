@@ -23,7 +23,7 @@ export function scopeAllows(scope: Scope, owner: number, agency: number): boolea
 }
 
 /**
- * Rejects a filter that asks for owners or agencies the scope cannot grant. An owner is outside
+ * Rejects a filter that requests owners or agencies the scope cannot grant. An owner is outside
  * the scope when the scope names owners only and not this one; an agency likewise. A scope with
  * agencies may still narrow to an owner, whose tasks are then shown only inside those agencies.
  *
@@ -48,7 +48,7 @@ export function assertWithinScope(
   }
 }
 
-/** The scope as sent in the `welcome` frame. */
+/** Converts the scope to the JSON sent in the `welcome` frame. */
 export function scopeToJson(scope: Scope): {
   admin: boolean;
   owners: number[];

@@ -1,7 +1,7 @@
 /**
  * Subscriber authentication for every read: REST, the socket upgrade, the stream. With a JWT
- * secret each request needs a valid token and gets its scope; without one (anonymous mode, which
- * the configuration allows on loopback only) every request gets the full scope.
+ * secret, each request needs a valid token and gets its scope. Without one, every request gets
+ * the full scope; the configuration allows that anonymous mode on loopback only.
  */
 import type { MiddlewareHandler } from 'hono';
 import { RelayError } from '../errors.js';

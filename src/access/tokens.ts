@@ -18,7 +18,7 @@ const claimsSchema = z.object({
   sub: z.string().max(200).optional(),
 });
 
-/** What a verified token grants. */
+/** The grant of a verified token: its scope, expiry and subject. */
 export interface SubscriberGrant {
   readonly scope: Scope;
   /** Unix milliseconds after which the token no longer counts. */

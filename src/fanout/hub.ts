@@ -20,6 +20,8 @@ import type { TaskStore } from '../state/task-store.js';
 import { matchesEvent, matchesTask, type SubscriptionFilter } from './filter.js';
 import { SubscriptionIndex } from './subscription-index.js';
 
+type BoundCounter = { inc(value?: number): void };
+
 /** The hub's view of one transport connection: WebSocket today, SSE later. */
 export interface Peer {
   readonly transport: 'ws' | 'sse';
@@ -100,8 +102,16 @@ export class Hub {
   readonly #index = new SubscriptionIndex<Subscription>();
   readonly #unlisten: () => void;
 
+  // Label lookups cost a hash per call, so the per-send counters are bound once per transport.
+  readonly #sentCounters: Record<Peer['transport'], { frames: BoundCounter; bytes: BoundCounter }>;
+
   constructor(options: HubOptions) {
     this.#options = options;
+    const bind = (transport: Peer['transport']) => ({
+      frames: options.metrics.framesSent.labels({ transport }),
+      bytes: options.metrics.bytesSent.labels({ transport }),
+    });
+    this.#sentCounters = { ws: bind('ws'), sse: bind('sse') };
     this.#unlisten = options.log.listen((published) => this.deliver(published));
   }
 
@@ -211,8 +221,9 @@ export class Hub {
     }
 
     peer.send(frame);
-    this.#options.metrics.framesSent.inc({ transport: peer.transport });
-    this.#options.metrics.bytesSent.inc({ transport: peer.transport }, frame.length);
+    const counters = this.#sentCounters[peer.transport];
+    counters.frames.inc();
+    counters.bytes.inc(frame.length);
     return true;
   }
 

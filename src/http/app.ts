@@ -7,7 +7,12 @@ import type { Logger } from '../observability/log.js';
 import { failureReply } from '../protocol/reply.js';
 import type { RelayApp, RelayEnv } from './env.js';
 
-const CALLBACK_PATH = /^\/api\/(task|frame)\//;
+const CALLBACK_PATH = /^(\/t\/[^/]+)?\/api\/(task|frame)\//;
+
+/** Returns a path safe to log or echo: a callback token in `/t/<token>/` is masked. */
+export function redactPath(path: string): string {
+  return path.replace(/^\/t\/[^/]+/, '/t/[redacted]');
+}
 
 /**
  * Creates the app with JSON errors. Callback paths answer in the platform's envelope
@@ -20,7 +25,10 @@ export function createApp(logger: Logger): RelayApp {
     const relayError =
       error instanceof RelayError ? error : new RelayError('RS_ERR_RELAY_INTERNAL');
     if (!(error instanceof RelayError)) {
-      logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+      logger.error(
+        { err: error, method: c.req.method, path: redactPath(c.req.path) },
+        'request failed',
+      );
     }
 
     const status = relayError.status as 400;
@@ -35,7 +43,7 @@ export function createApp(logger: Logger): RelayApp {
 
   app.notFound((c) => {
     const error = new RelayError('RS_ERR_ROUTE_NOT_FOUND', {
-      path: JSON.stringify(c.req.path.slice(0, 200)),
+      path: JSON.stringify(redactPath(c.req.path).slice(0, 200)),
     });
     if (CALLBACK_PATH.test(c.req.path)) return c.json(failureReply(error), 404);
     return c.json({ code: error.code, message: error.message }, 404);

@@ -13,7 +13,7 @@ import type { ThrottledLog } from '../observability/throttled-log.js';
 import { failureReply, OK_REPLY } from '../protocol/reply.js';
 import type { CallbackKind } from '../state/task-store.js';
 import type { RelayApp, RelayEnv } from './env.js';
-import { readBodyText } from './read-body.js';
+import { nodeBodySource, readBodyText, webBodySource } from './read-body.js';
 
 /** Callback names and the kind of change each announces. */
 export const TASK_CALLBACKS: Readonly<Record<string, CallbackKind>> = {
@@ -23,6 +23,13 @@ export const TASK_CALLBACKS: Readonly<Record<string, CallbackKind>> = {
 };
 
 export const CALLBACK_BASES = ['/api/task', '/api/frame'] as const;
+
+/**
+ * A path prefix that carries the callback token. The platform appends each callback name to the
+ * base URL the dealer registers, so a `?token=` in that base URL would end up before the name;
+ * `/t/<token>/api/task/` keeps the token intact.
+ */
+export const TOKEN_PREFIX = '/t/:ingestToken';
 
 export interface CallbackRouteOptions extends IngestDeps {
   readonly logger: Logger;
@@ -39,9 +46,12 @@ export interface CallbackRouteOptions extends IngestDeps {
 
 /** Mounts the task callback routes on the app. */
 export function mountCallbackRoutes(app: RelayApp, options: CallbackRouteOptions): void {
-  for (const base of CALLBACK_BASES) {
-    for (const [name, kind] of Object.entries(TASK_CALLBACKS)) {
-      app.post(`${base}/${name}`, (c) => options.track(handleCallback(c, name, kind, options)));
+  for (const prefix of ['', TOKEN_PREFIX]) {
+    for (const base of CALLBACK_BASES) {
+      for (const [name, kind] of Object.entries(TASK_CALLBACKS)) {
+        const path = `${prefix}${base}/${name}`;
+        app.post(path, (c) => options.track(handleCallback(c, name, kind, options)));
+      }
     }
   }
 }
@@ -56,7 +66,9 @@ async function handleCallback(
     if (!options.accepting()) throw new RelayError('RS_ERR_RELAY_CLOSING');
     options.guard(c);
 
-    const text = await readBodyText(c.req.raw, options.maxBodyBytes);
+    const incoming = c.env?.incoming;
+    const source = incoming === undefined ? webBodySource(c.req.raw) : nodeBodySource(incoming);
+    const text = await readBodyText(source, options.maxBodyBytes);
     const result = acceptTaskCallback(options, kind, text, Date.now());
 
     options.metrics.callbacks.inc({ route, outcome: result.outcome });
@@ -94,6 +106,9 @@ function reject(
     { route, code: error.code, status: error.status, reason: error.params },
     'callback rejected',
   );
+  // The rest of an oversized body is never read, so the connection cannot carry another request.
+  if (error.code === 'RS_ERR_BODY_TOO_LARGE') c.header('Connection', 'close');
+
   const retryAfter = error.params.retryAfterSeconds;
   if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
   return c.json(failureReply(error), error.status as 400);

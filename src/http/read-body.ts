@@ -5,6 +5,7 @@
  * The platform's Content-Type is not trustworthy, so it only supplies a charset; the body is
  * read as JSON under any media type or none.
  */
+import type { IncomingMessage } from 'node:http';
 import { promisify, TextDecoder } from 'node:util';
 import zlib from 'node:zlib';
 import { RelayError } from '../errors.js';
@@ -28,24 +29,96 @@ const DECODERS: Record<string, Decoder> = {
   br: brotliDecompress,
 };
 
+/** Where a callback body comes from, with its headers. */
+export interface BodySource {
+  header(name: string): string | undefined;
+  /** Reads the whole body, rejecting once it passes `maxBytes`. */
+  read(maxBytes: number): Promise<Buffer>;
+}
+
+/**
+ * Reads Node's request stream directly. Going through the Web `Request` body would make the
+ * Node adapter build a full Request and a ReadableStream for every callback.
+ */
+export function nodeBodySource(incoming: IncomingMessage): BodySource {
+  return {
+    header: (name) => {
+      const value = incoming.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    read: (maxBytes) => readNodeLimited(incoming, maxBytes),
+  };
+}
+
+/** Reads a Web `Request`, for requests that did not come through Node's server (`app.request`). */
+export function webBodySource(request: Request): BodySource {
+  return {
+    header: (name) => request.headers.get(name) ?? undefined,
+    read: (maxBytes) => readWebLimited(request.body, maxBytes),
+  };
+}
+
 /** Reads the request body, decodes it and returns it as text. @throws RelayError */
-export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
-  const encoding = contentEncoding(request.headers.get('content-encoding'));
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) {
+export async function readBodyText(source: BodySource, maxBytes: number): Promise<string> {
+  const encoding = contentEncoding(source.header('content-encoding'));
+  const declared = source.header('content-length');
+  if (declared !== undefined && Number(declared) > maxBytes) {
     throw new RelayError('RS_ERR_BODY_TOO_LARGE', { limitBytes: maxBytes });
   }
 
-  const raw = await readLimited(request.body, maxBytes);
+  const raw = await source.read(maxBytes);
   // An empty body stays empty, so it is rejected as empty rather than as undecodable.
   const bytes =
     encoding === undefined || raw.length === 0 ? raw : await decompress(raw, encoding, maxBytes);
-  return decodeText(bytes, charsetOf(request.headers.get('content-type')));
+  return decodeText(bytes, charsetOf(source.header('content-type')));
+}
+
+/**
+ * Collects a Node stream. Over the limit it stops listening and pauses the stream instead of
+ * destroying it, because destroying the request would also destroy the socket the 413 reply
+ * must go out on.
+ */
+function readNodeLimited(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+
+    const finish = (error?: RelayError): void => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onAbort);
+      incoming.off('close', onClose);
+      if (error === undefined) {
+        resolve(Buffer.concat(chunks, total));
+        return;
+      }
+      incoming.pause();
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        finish(new RelayError('RS_ERR_BODY_TOO_LARGE', { limitBytes: maxBytes }));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => finish();
+    const onAbort = (): void => finish(new RelayError('RS_ERR_BODY_INCOMPLETE'));
+    const onClose = (): void => {
+      if (!incoming.complete) onAbort();
+    };
+
+    incoming.on('data', onData);
+    incoming.once('end', onEnd);
+    incoming.once('error', onAbort);
+    incoming.once('close', onClose);
+  });
 }
 
 /** Returns the one content coding to undo, `undefined` for none. @throws RelayError (415) */
-function contentEncoding(header: string | null): string | undefined {
-  if (header === null) return undefined;
+function contentEncoding(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
 
   const codings = header
     .split(',')
@@ -60,8 +133,8 @@ function contentEncoding(header: string | null): string | undefined {
   return coding;
 }
 
-/** Reads a stream into one buffer, cancelling it as soon as it passes `maxBytes`. */
-async function readLimited(
+/** Reads a Web stream into one buffer, cancelling it as soon as it passes `maxBytes`. */
+async function readWebLimited(
   body: ReadableStream<Uint8Array> | null,
   maxBytes: number,
 ): Promise<Buffer> {
@@ -115,8 +188,9 @@ function isOutputTooLarge(error: unknown): boolean {
 }
 
 /** Extracts the charset parameter of a Content-Type, quoted or not. */
-function charsetOf(contentType: string | null): string {
-  const match = contentType === null ? null : /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+function charsetOf(contentType: string | undefined): string {
+  const match =
+    contentType === undefined ? null : /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
   return match?.[1]?.toLowerCase() ?? 'utf-8';
 }
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import {
   anyValue,
   describeValue,
+  MAX_STRING_LENGTH,
   nullableInteger,
   optionalBoolean,
   optionalInteger,
@@ -64,6 +65,12 @@ const outputFilesSchema = anyValue().transform((value, ctx): OutputFile[] => {
       return z.NEVER;
     }
 
+    const exact = readExactFile(entry);
+    if (exact !== undefined) {
+      files.push(exact);
+      continue;
+    }
+
     const parsed = outputFileSchema.safeParse(Object.fromEntries(foldKeys(entry)));
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -75,6 +82,24 @@ const outputFilesSchema = anyValue().transform((value, ctx): OutputFile[] => {
   }
   return files;
 });
+
+/**
+ * Reads a file object that is already in the platform's usual form (lower-case keys, exact
+ * types, nothing else) without the schema, or returns `undefined` to send it through the schema.
+ * A video task resends thousands of files on every callback, and this form is nearly all of them.
+ */
+function readExactFile(entry: Record<string, unknown>): OutputFile | undefined {
+  const { name, size, time, isdir } = entry;
+  if (typeof name !== 'string' || name.length > MAX_STRING_LENGTH) return undefined;
+  if (!Number.isSafeInteger(size) || !Number.isSafeInteger(time) || typeof isdir !== 'boolean')
+    return undefined;
+
+  let keys = 0;
+  for (const _key in entry) keys += 1;
+  if (keys !== 4) return undefined;
+
+  return { name, size: size as number, time: time as number, isdir };
+}
 
 /**
  * The task fields by their folded (lower-case) wire key. The documented example spells
