@@ -230,7 +230,11 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
-      logger.info({ url, epoch: events.epoch, config: redactConfig(config) }, 'relay listening');
+      const mode = config.jwtSecret === '' ? 'anonymous' : 'tokens';
+      logger.info(
+        { url, mode, epoch: events.epoch, config: redactConfig(config) },
+        'relay listening',
+      );
       if (config.jwtSecret === '') {
         logger.warn(
           { host: config.host },
