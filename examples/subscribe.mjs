@@ -15,6 +15,12 @@ socket.on('message', (data) => {
   process.stdout.write(`${data}\n`);
 });
 
+socket.on('unexpected-response', (_request, response) => {
+  const code = response.headers['x-relay-error'] ?? 'no code';
+  process.stderr.write(`upgrade refused: HTTP ${response.statusCode} ${code}\n`);
+  process.exit(1);
+});
+
 socket.on('close', (code, reason) => {
   process.stderr.write(`closed: ${code} ${reason}\n`);
   process.exit(code === 1000 ? 0 : 1);

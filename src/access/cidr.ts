@@ -20,7 +20,10 @@ export function parseAllowList(text: string): AddressAllowList {
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part !== '')) {
-    const [address = '', prefixText] = entry.split('/');
+    // Split at the first slash only, so a second prefix such as `10.0.0.0/8/16` is rejected.
+    const slash = entry.indexOf('/');
+    const address = slash === -1 ? entry : entry.slice(0, slash);
+    const prefixText = slash === -1 ? undefined : entry.slice(slash + 1);
     const family = isIP(address);
     if (family === 0)
       throw new TypeError(

@@ -18,7 +18,10 @@ const ANONYMOUS_GRANT: SubscriberGrant = {
 export interface SubscriberAuthOptions {
   /** HS256 secret; empty for anonymous mode. */
   readonly jwtSecret: string;
-  /** Called for each refused request before the error reaches the client. */
+  /**
+   * Called for each rejected request: token errors before the reply is sent, and a route's
+   * `RS_ERR_FORBIDDEN` after it.
+   */
   readonly onDenied: (error: RelayError) => void;
 }
 
@@ -40,6 +43,9 @@ export function subscriberAuth(options: SubscriberAuthOptions): MiddlewareHandle
       if (error instanceof RelayError) onDenied(error);
       throw error;
     }
-    return next();
+    await next();
+
+    // The route rejects a filter outside the scope after this check, so that refusal is counted here.
+    if (c.error instanceof RelayError && c.error.code === 'RS_ERR_FORBIDDEN') onDenied(c.error);
   };
 }

@@ -48,16 +48,15 @@ async function main(argv: string[]): Promise<number> {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   };
-  const langIndex = argv.indexOf('--lang');
-  const lang = pickLang(langIndex >= 0 ? argv[langIndex + 1] : undefined, process.env);
+  const lang = pickLang(langFlag(argv), process.env);
 
   const [first, ...rest] = argv;
   if (first === undefined || first.startsWith('-')) {
-    if (first === '--help' || first === '-h') {
+    if (argv.includes('--help') || argv.includes('-h')) {
       io.out(usage(lang));
       return 0;
     }
-    return serveCommand(argv, lang, io);
+    return runCommand(serveCommand, argv, lang, io);
   }
 
   const command = COMMANDS[first];
@@ -65,7 +64,35 @@ async function main(argv: string[]): Promise<number> {
     io.err(`${lang === 'zh' ? '未知命令' : 'unknown command'}: ${first}\n\n${usage(lang)}`);
     return 2;
   }
-  return command(rest, lang, io);
+  return runCommand(command, rest, lang, io);
+}
+
+/** Reads `--lang en` or `--lang=en` before any command parses its own options. */
+function langFlag(argv: string[]): string | undefined {
+  const index = argv.indexOf('--lang');
+  if (index >= 0) return argv[index + 1];
+  return argv.find((arg) => arg.startsWith('--lang='))?.slice('--lang='.length);
+}
+
+/** Runs a command, turning an unknown or malformed option into a usage error (exit 2). */
+async function runCommand(
+  command: (argv: string[], lang: ReturnType<typeof pickLang>, io: CommandIo) => Promise<number>,
+  argv: string[],
+  lang: ReturnType<typeof pickLang>,
+  io: CommandIo,
+): Promise<number> {
+  try {
+    return await command(argv, lang, io);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('ERR_PARSE_ARGS_')) throw error;
+
+    const hint = lang === 'zh' ? '用 --help 查看可用的选项' : 'run with --help to list the options';
+    io.err(
+      `${lang === 'zh' ? '选项错误' : 'invalid option'}: ${(error as Error).message} (${hint})\n`,
+    );
+    return 2;
+  }
 }
 
 main(process.argv.slice(2)).then(

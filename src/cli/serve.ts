@@ -60,7 +60,7 @@ export async function serveCommand(argv: string[], lang: Lang, io: CommandIo): P
   }
 
   const url = await relay.listen();
-  io.out(banner(url, lang));
+  io.out(banner(url, relay.config.ingestToken !== '', lang));
 
   const demo = new AbortController();
   const demoValue = values.demo === true || io.env.RELAY_DEMO === 'true';
@@ -97,14 +97,20 @@ function waitForSignal(relay: Relay): Promise<void> {
   });
 }
 
-function banner(url: string, lang: Lang): string {
+/**
+ * Builds the start-up text. With a callback token the URLs carry it as a shell variable, never
+ * its value, so the banner can be shared and the curl line still works in the operator's shell.
+ */
+function banner(baseUrl: string, hasIngestToken: boolean, lang: Lang): string {
+  const url = baseUrl;
+  const callbackBase = hasIngestToken ? `${url}/t/$${envName('ingestToken')}` : url;
   const wsUrl = url.replace(/^http/, 'ws');
-  const curl = `curl -sS ${url}/api/task/updateinfo --data-binary @${EXAMPLE_PATH}`;
+  const curl = `curl -sS "${callbackBase}/api/task/updateinfo" --data-binary @${EXAMPLE_PATH}`;
   const rows =
     lang === 'zh'
       ? [
           'render-relay 已启动',
-          `  回调地址:   ${url}/api/task/updateinfo  (也接受 createinfo、deleteinfo, 以及 /api/frame/ 下的同名地址)`,
+          `  回调地址:   ${callbackBase}/api/task/updateinfo  (也接受 createinfo、deleteinfo, 以及 /api/frame/ 下的同名地址)`,
           `  WebSocket:  ${wsUrl}/ws`,
           `  任务列表:   ${url}/api/tasks`,
           `  指标:       ${url}/metrics`,
@@ -114,7 +120,7 @@ function banner(url: string, lang: Lang): string {
         ]
       : [
           'render-relay is running',
-          `  callback URL: ${url}/api/task/updateinfo  (also createinfo, deleteinfo, and the same names under /api/frame/)`,
+          `  callback URL: ${callbackBase}/api/task/updateinfo  (also createinfo, deleteinfo, and the same names under /api/frame/)`,
           `  WebSocket:    ${wsUrl}/ws`,
           `  task list:    ${url}/api/tasks`,
           `  metrics:      ${url}/metrics`,
@@ -152,7 +158,34 @@ export function serveHelp(lang: Lang): string {
 
   const settings = SETTING_NAMES.map((key) => {
     const flag = `--${flagName(key)}`.padEnd(34);
-    return `  ${flag} ${envName(key).padEnd(38)} ${lang === 'zh' ? '默认' : 'default'} ${String(DEFAULTS[key])}`;
+    return `  ${flag} ${envName(key).padEnd(38)} ${lang === 'zh' ? '默认' : 'default'} ${formatDefault(key, lang)}`;
   });
   return `${[...head, '', ...settings].join('\n')}\n`;
+}
+
+const BYTE_STEPS: [number, string][] = [
+  [1024 ** 3, 'GiB'],
+  [1024 ** 2, 'MiB'],
+  [1024, 'KiB'],
+];
+const TIME_STEPS: [number, string][] = [
+  [3_600_000, 'h'],
+  [60_000, 'min'],
+  [1000, 's'],
+];
+
+/** Renders a default for people: sizes in KiB/MiB, durations in s/min/h, empty values named. */
+function formatDefault(key: (typeof SETTING_NAMES)[number], lang: Lang): string {
+  const value = DEFAULTS[key];
+  if (value === '') return lang === 'zh' ? '(空)' : '(empty)';
+  if (typeof value !== 'number') return String(value);
+
+  if (key.endsWith('Bytes')) return formatUnits(value, BYTE_STEPS, 'B');
+  if (key.endsWith('Ms')) return formatUnits(value, TIME_STEPS, 'ms');
+  return String(value);
+}
+
+function formatUnits(value: number, units: [number, string][], base: string): string {
+  const unit = units.find(([size]) => value >= size && value % size === 0);
+  return unit === undefined ? `${value} ${base}` : `${value / unit[0]} ${unit[1]}`;
 }
