@@ -110,8 +110,12 @@ function timeNaive(
   const nowMs = Date.now();
 
   const sample = timeLoop(drafts.length, ROUND_CAP_MS, (i) => {
-    const { type, ...rest } = drafts[i] as EventDraft;
-    const event: RelayEvent = { type, seq: firstSeq + i, epoch: 'naive', at: nowMs, ...rest };
+    const event: RelayEvent = {
+      ...(drafts[i] as EventDraft),
+      seq: firstSeq + i,
+      epoch: 'naive',
+      at: nowMs,
+    };
 
     for (const session of sessions) {
       if (matchesEvent(session.filter, event)) {

@@ -14,9 +14,9 @@ import { createBenchRelay } from './setup.js';
 import { median, ROUNDS, runRounds } from './stats.js';
 import type { Row, Section } from './table.js';
 
-const CALLBACK_PATH = '/api/task/updateinfo';
-const REQUESTS_PER_ROUND = 20_000;
-const CONCURRENCY = 16;
+export const CALLBACK_PATH = '/api/task/updateinfo';
+export const REQUESTS_PER_ROUND = 20_000;
+export const CONCURRENCY = 16;
 const ROUND_CAP_MS = 10_000;
 
 /** Time the parent waits for one round's report: the cap plus the child's request timeout. */
@@ -25,7 +25,7 @@ const REPORT_TIMEOUT_MS = ROUND_CAP_MS + 15_000;
 const OK_BODY = Buffer.from(JSON.stringify(OK_REPLY));
 
 /** A server to post to, and how to stop it. */
-interface Target {
+export interface Target {
   readonly url: string;
   close(): Promise<void>;
 }
@@ -50,7 +50,7 @@ function answerBare(request: IncomingMessage, response: ServerResponse): void {
 }
 
 /** Starts the baseline: a bare `node:http` server on 127.0.0.1 and a free port. */
-async function startBareServer(): Promise<Target> {
+export async function startBareServer(): Promise<Target> {
   const server: Server = createServer(answerBare);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -73,7 +73,11 @@ async function startRelayTarget(): Promise<Target> {
 }
 
 /** Runs one round of load against `target` and fails on any request that did not succeed. */
-async function runLoad(loader: ChildScript, target: Target, round: number): Promise<LoadReport> {
+export async function runLoad(
+  loader: ChildScript,
+  target: Target,
+  round: number,
+): Promise<LoadReport> {
   const command: LoadCommand = {
     type: 'run',
     url: target.url,
@@ -93,11 +97,15 @@ async function runLoad(loader: ChildScript, target: Target, round: number): Prom
   return report;
 }
 
-function rows(relay: readonly LoadReport[], bare: readonly LoadReport[]): Row[] {
+/** Builds the rate and latency rows of a load comparison; `name` labels the case. */
+export function rows(
+  relay: readonly LoadReport[],
+  bare: readonly LoadReport[],
+  name = `small updates, ${CONCURRENCY} in flight`,
+): Row[] {
   const medianOf = (reports: readonly LoadReport[], read: (report: LoadReport) => number) =>
     median(reports.map(read));
   const rate = (report: LoadReport): number => (report.completed * 1e9) / report.ns;
-  const name = `small updates, ${CONCURRENCY} in flight`;
 
   return [
     { name, result: medianOf(relay, rate), unit: 'requests/s', baseline: medianOf(bare, rate) },

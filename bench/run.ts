@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { describeMachine, type Machine, renderDocument } from './document.js';
 import { benchFanout } from './fanout.js';
+import { benchFrames, benchPassthrough } from './frames.js';
 import { benchHttp } from './http.js';
 import { benchIngest } from './ingest.js';
 import { elapsedNs, now, ROUNDS } from './stats.js';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     ['ingest pipeline', benchIngest],
     ['HTTP ingest', benchHttp],
     ['fan-out', benchFanout],
+    ['frame callbacks', benchFrames],
+    ['passthrough', benchPassthrough],
   ] as const) {
     console.log(`running ${label} …`);
     sections.push(await run());

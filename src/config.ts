@@ -69,6 +69,17 @@ export interface RelayConfig {
   upgradeRatePerSecond: number;
   /** Socket upgrades one address may open in a burst. @default 200 */
   upgradeBurst: number;
+  /** Frames kept per task. @default 10000 */
+  maxFramesPerTask: number;
+  /** Frames kept in total for tasks not cached yet. @default 10000 */
+  maxPendingFrames: number;
+  /**
+   * The dealer's own backend: every callback is also forwarded to the same path under this
+   * http(s) URL, and the platform receives the backend's reply. Empty forwards nothing. @default ''
+   */
+  upstreamUrl: string;
+  /** How long a forwarded callback may take before the platform gets 504. @default 10 s */
+  upstreamTimeoutMs: number;
 }
 
 const KiB = 1024;
@@ -108,6 +119,10 @@ export const DEFAULTS: Readonly<RelayConfig> = Object.freeze({
   ingestBurst: 20_000,
   upgradeRatePerSecond: 20,
   upgradeBurst: 200,
+  maxFramesPerTask: 10_000,
+  maxPendingFrames: 10_000,
+  upstreamUrl: '',
+  upstreamTimeoutMs: 10_000,
 });
 
 type Kind = 'string' | 'secret' | 'boolean' | 'count' | 'bytes' | 'ms' | 'port';
@@ -143,6 +158,10 @@ const KINDS: Record<keyof RelayConfig, Kind> = {
   ingestBurst: 'count',
   upgradeRatePerSecond: 'count',
   upgradeBurst: 'count',
+  maxFramesPerTask: 'count',
+  maxPendingFrames: 'count',
+  upstreamUrl: 'string',
+  upstreamTimeoutMs: 'ms',
 };
 
 /** Settings whose values never appear in logs or messages. */
@@ -290,6 +309,9 @@ const POSITIVE: readonly (keyof RelayConfig)[] = [
   'ingestBurst',
   'upgradeRatePerSecond',
   'upgradeBurst',
+  'maxFramesPerTask',
+  'maxPendingFrames',
+  'upstreamTimeoutMs',
 ];
 
 /** Checks ranges and combinations. @throws ConfigError */
@@ -321,8 +343,39 @@ export function validateConfig(config: RelayConfig): void {
     );
   }
 
+  if (config.upstreamUrl !== '') checkUpstreamUrl(config.upstreamUrl);
   checkList(envName('ingestAllow'), () => parseAllowList(config.ingestAllow));
   checkList(envName('allowedOrigins'), () => parseOrigins(config.allowedOrigins));
+}
+
+/** Accepts an absolute http(s) URL without query, fragment or credentials. @throws ConfigError */
+function checkUpstreamUrl(value: string): void {
+  const source = envName('upstreamUrl');
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(
+      `invalid ${source}: expected an absolute http or https URL such as http://127.0.0.1:9000, received ${JSON.stringify(value)}`,
+    );
+  }
+
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(
+      `invalid ${source}: expected an http or https URL, received the scheme ${parsed.protocol}`,
+    );
+  }
+  // Callback paths and query strings are appended to it, and credentials would reach logs.
+  if (
+    parsed.search !== '' ||
+    parsed.hash !== '' ||
+    parsed.username !== '' ||
+    parsed.password !== ''
+  ) {
+    throw new ConfigError(
+      `invalid ${source}: expected a URL without query, fragment, user name or password`,
+    );
+  }
 }
 
 /** Shortest accepted HS256 secret: 32 characters, 256 bits when they are random bytes in hex. */

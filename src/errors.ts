@@ -89,6 +89,25 @@ const table = {
     zh: () => '失败: 中继内部错误, 请稍后重试',
     en: () => 'internal relay error: retry later',
   },
+  RS_ERR_UPSTREAM_MISSING: {
+    status: 501,
+    zh: () => '失败: 支付回调需要经销商后台计算价格与余额, 请设置 RELAY_UPSTREAM_URL',
+    en: () =>
+      "payment callbacks need the dealer's backend to compute price and balance: set RELAY_UPSTREAM_URL",
+  },
+  RS_ERR_UPSTREAM_TIMEOUT: {
+    status: 504,
+    zh: (p) =>
+      `失败: 经销商后台 (RELAY_UPSTREAM_URL) 在 ${p.timeoutMs} 毫秒内未响应, 请检查后台或调大 RELAY_UPSTREAM_TIMEOUT_MS`,
+    en: (p) =>
+      `the dealer's backend (RELAY_UPSTREAM_URL) did not respond within ${p.timeoutMs} ms: check it or raise RELAY_UPSTREAM_TIMEOUT_MS`,
+  },
+  RS_ERR_UPSTREAM_FAILED: {
+    status: 502,
+    zh: (p) => `失败: 经销商后台 (RELAY_UPSTREAM_URL) 请求失败 (${p.reason}), 请检查后台是否运行`,
+    en: (p) =>
+      `request to the dealer's backend (RELAY_UPSTREAM_URL) failed (${p.reason}): check that it is running`,
+  },
   RS_ERR_ROUTE_NOT_FOUND: {
     status: 404,
     zh: (p) => `失败: 不存在的路径 ${p.path}`,

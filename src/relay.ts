@@ -16,6 +16,7 @@ import { mountCallbackRoutes } from './http/callbacks.js';
 import type { RelayApp } from './http/env.js';
 import { mountHealthRoutes } from './http/health.js';
 import { mountTaskRoutes } from './http/tasks.js';
+import { createUpstreamAgent } from './http/upstream.js';
 import { createLogger, type Logger } from './observability/log.js';
 import { createMetrics, type RelayMetrics } from './observability/metrics.js';
 import { ThrottledLog } from './observability/throttled-log.js';
@@ -78,6 +79,13 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     linesPerInterval: REJECTIONS_LOGGED_PER_INTERVAL,
     intervalMs: sweepMs,
   });
+  const upstreamAgent = createUpstreamAgent(config.upstreamUrl);
+  const upstreamLog = new ThrottledLog({
+    logger,
+    level: 'warn',
+    linesPerInterval: REJECTIONS_LOGGED_PER_INTERVAL,
+    intervalMs: sweepMs,
+  });
 
   // The metrics read sizes lazily, so they can be created before the parts they measure.
   const parts: { hub?: Hub; ws?: WsEndpoint } = {};
@@ -89,6 +97,8 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     historyBytes: () => events.history.bytes,
     connections: () => parts.hub?.connections ?? 0,
     subscriptions: () => parts.hub?.subscriptions ?? 0,
+    frames: () => store.frames.attachedFrames,
+    pendingFrames: () => store.frames.pendingFrames,
   });
 
   const onLimit = (limit: string, fields: Record<string, unknown>): void => {
@@ -103,6 +113,9 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     duplicateWindowMs: config.duplicateWindowMs,
     recentStatesPerTask: 8,
     maxTombstones: config.maxTombstones,
+    maxFramesPerTask: config.maxFramesPerTask,
+    maxPendingFrames: config.maxPendingFrames,
+    onFrameLimit: (limit, taskId) => onLimit(limit, { taskId }),
     onEvict: (reason) => {
       metrics.cacheEvictions.inc({ reason });
       if (reason !== 'expired')
@@ -177,7 +190,17 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     logger,
     metrics,
     rejectionLog,
+    upstreamLog,
     maxBodyBytes: config.maxBodyBytes,
+    upstream:
+      config.upstreamUrl === ''
+        ? undefined
+        : {
+            url: config.upstreamUrl,
+            timeoutMs: config.upstreamTimeoutMs,
+            maxReplyBytes: config.maxBodyBytes,
+            agent: upstreamAgent,
+          },
     accepting: () => state === 'running',
     track,
     onExtraKeysDropped: (count) => {
@@ -271,6 +294,8 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 
       limitLog.close();
       rejectionLog.close();
+      upstreamLog.close();
+      upstreamAgent.destroy();
       deniedLog.close();
       state = 'closed';
       logger.info('relay stopped');

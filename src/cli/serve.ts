@@ -79,6 +79,10 @@ function startDemo(relay: Relay, url: string, signal: AbortSignal): void {
     tasks: DEMO_TASKS,
     ratePerSecond: DEMO_RATE_PER_SECOND,
     loop: true,
+    // Frame callbacks share the demo's rate limit, so they add no load. Only the dealer's
+    // backend can reply to a payment, so without one every payment would fail with 501.
+    frames: true,
+    payments: relay.config.upstreamUrl !== '',
     signal,
     logger,
   }).catch((error: unknown) => logger.error({ err: error }, 'demo simulator stopped'));

@@ -19,6 +19,8 @@ const OPTIONS = {
   seed: { type: 'string' },
   'max-frames': { type: 'string' },
   loop: { type: 'boolean' },
+  frames: { type: 'boolean' },
+  payments: { type: 'boolean' },
   lang: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -61,6 +63,8 @@ export async function simulateCommand(argv: string[], lang: Lang, io: CommandIo)
     tasks: number('tasks') ?? 20,
     ratePerSecond: number('rate') ?? 50,
     loop: values.loop === true || io.env.RELAY_LOOP === 'true',
+    frames: values.frames === true || io.env.RELAY_FRAMES === 'true',
+    payments: values.payments === true || io.env.RELAY_PAYMENTS === 'true',
     logger,
   };
   const keyStyle = pick('key-style');
@@ -114,6 +118,8 @@ function simulateHelp(lang: Lang): string {
     '  --seed N               随机种子, 相同种子产生相同的任务',
     '  --max-frames N         视频任务的最大帧数',
     '  --loop                 任务发完后继续生成新任务, 直到 Ctrl+C',
+    '  --frames               同时发送每帧回调 (createrenderframeinfo, updaterenderframeinfo)',
+    '  --payments             任务完成时发送 paymentinfo (中继需设置 RELAY_UPSTREAM_URL)',
     '  --lang zh|en           输出语言',
   ];
   const en = [
@@ -133,6 +139,8 @@ function simulateHelp(lang: Lang): string {
     '  --seed N               random seed; the same seed gives the same tasks',
     '  --max-frames N         largest frame count of a video task',
     '  --loop                 keep starting new tasks until Ctrl+C',
+    '  --frames               also post per-frame callbacks (createrenderframeinfo, updaterenderframeinfo)',
+    '  --payments             post paymentinfo when a task completes (the relay needs RELAY_UPSTREAM_URL)',
     '  --lang zh|en           language of the output',
   ];
   return `${(lang === 'zh' ? zh : en).join('\n')}\n`;

@@ -53,13 +53,9 @@ export class InMemoryEventLog implements EventLog {
 
   publish(draft: EventDraft, atMs: number): PublishedEvent {
     this.#seq += 1;
-    const event: RelayEvent = {
-      type: draft.type,
-      seq: this.#seq,
-      epoch: this.epoch,
-      at: atMs,
-      ...withoutType(draft),
-    };
+    const { type, ...fields } = draft;
+    // Rebuilt from a union's parts, so TypeScript cannot see the pairing of `type` and fields.
+    const event = { type, seq: this.#seq, epoch: this.epoch, at: atMs, ...fields } as RelayEvent;
     const published: PublishedEvent = { event, frame: Buffer.from(JSON.stringify(event)) };
 
     this.history.append(published);
@@ -79,9 +75,4 @@ export class InMemoryEventLog implements EventLog {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
-}
-
-function withoutType(draft: EventDraft): Omit<EventDraft, 'type'> {
-  const { type: _type, ...rest } = draft;
-  return rest;
 }

@@ -20,13 +20,18 @@ export interface SubscriptionFilter {
 
 /**
  * Reports whether an event matches. A status filter matches a task entering or leaving one of
- * its statuses, so a subscriber to "rendering" also receives the task finishing.
+ * its statuses, so a subscriber to "rendering" also receives the task finishing. Frame events
+ * reach only filters with `frames`, and their status filter applies to the task's status.
  */
 export function matchesEvent(filter: SubscriptionFilter, event: RelayEvent): boolean {
+  if (event.type === 'frame.updated' && !filter.frames) return false;
+
   const task = event.task;
   if (!matchesIdentity(filter, task.id, task.owner, task.agencyUserId)) return false;
   if (filter.statuses === undefined) return true;
   if (filter.statuses.has(task.status)) return true;
+  // On a frame event, `previous.status` is the frame's former status, not the task's.
+  if (event.type === 'frame.updated') return false;
 
   const previousStatus = event.previous.status;
   return typeof previousStatus === 'number' && filter.statuses.has(previousStatus);

@@ -37,7 +37,11 @@ export class Session {
   readonly peer: Peer;
   readonly subscriptions = new Map<string, Subscription>();
   closed = false;
-  /** `seq` of the last event sent, so a second matching subscription does not send it again. */
+  /**
+   * `seq` up to which the client's state is current: the last event sent, or the position of the
+   * last snapshot or replay. A second matching subscription does not send an event again, and a
+   * replay never sends anything older.
+   */
   lastDeliveredSeq = 0;
   /** Extra buffer allowance while a large snapshot drains, in bytes. */
   snapshotAllowanceBytes = 0;
@@ -126,7 +130,6 @@ export class Hub {
   /** Registers a connection; every subscription it makes is limited to `scope`. */
   attach(id: string, peer: Peer, scope: Scope = FULL_SCOPE): Session {
     const session = new Session(id, peer, scope);
-    session.lastDeliveredSeq = this.#options.log.seq;
     this.#sessions.add(session);
     return session;
   }
@@ -178,6 +181,9 @@ export class Hub {
     };
     session.subscriptions.set(request.id, subscription);
     this.#index.add(subscription);
+
+    // The snapshot or the replay brings the client up to `result.seq`, so nothing older may follow.
+    session.lastDeliveredSeq = Math.max(session.lastDeliveredSeq, result.seq);
     return result;
   }
 
@@ -248,7 +254,8 @@ export class Hub {
   #snapshot(filter: SubscriptionFilter): SubscribeResult {
     const matching: TaskView[] = [];
     for (const entry of this.#options.store.cache.values()) {
-      if (matchesTask(filter, entry.task)) matching.push(toTaskView(entry, false));
+      if (!matchesTask(filter, entry.task)) continue;
+      matching.push(toTaskView(entry, false, this.#options.store.frames.table(entry.task.id)));
     }
 
     // The cache iterates least recently updated first; the snapshot keeps the newest.
@@ -287,6 +294,11 @@ export class Hub {
         (other) => other.coveredAfterSeq < event.seq && matchesEvent(other.filter, event),
       );
     });
+
+    // A connection that already holds newer state (from another subscription) would apply
+    // these older diffs on top of it, so it gets a snapshot instead.
+    const oldest = replay[0];
+    if (oldest !== undefined && oldest.event.seq <= session.lastDeliveredSeq) return null;
 
     const replayBytes = replay.reduce((total, published) => total + published.frame.length, 0);
     if (replayBytes > this.#options.maxBufferedBytes) {

@@ -2,7 +2,7 @@
  * Liveness, readiness and metrics routes for operators and orchestrators.
  */
 import type { RelayMetrics } from '../observability/metrics.js';
-import type { RelayApp, RelayEnv } from './env.js';
+import type { RelayApp } from './env.js';
 
 export interface HealthRouteOptions {
   readonly metrics: RelayMetrics;

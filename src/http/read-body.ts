@@ -1,6 +1,7 @@
 /**
- * Reads a callback body as text, within a byte limit that holds for the bytes on the wire and
- * again for the bytes after decompression, whatever Content-Length claims.
+ * Reads a callback body once, within a byte limit that holds for the bytes on the wire and
+ * again for the bytes after decompression, whatever Content-Length claims. The bytes as
+ * received are kept for forwarding upstream, and the decoded text is built from them.
  *
  * The platform's Content-Type is not trustworthy, so it only supplies a charset; the body is
  * read as JSON under any media type or none.
@@ -58,19 +59,61 @@ export function webBodySource(request: Request): BodySource {
   };
 }
 
-/** Reads the request body, decodes it and returns it as text. @throws RelayError */
-export async function readBodyText(source: BodySource, maxBytes: number): Promise<string> {
-  const encoding = contentEncoding(source.header('content-encoding'));
+/** A body as received, with the headers that describe how to decode it. */
+export interface ReceivedBody {
+  /** The bytes on the wire, before decompression. */
+  readonly raw: Buffer;
+  readonly contentType: string | undefined;
+  readonly contentEncoding: string | undefined;
+  /** Decompresses and decodes `raw`; the work is done once. @throws RelayError */
+  text(): Promise<string>;
+}
+
+/**
+ * Reads the request body without decoding it. @throws RelayError for a body over `maxBytes`
+ * on the wire or one cut short.
+ */
+export async function readBody(source: BodySource, maxBytes: number): Promise<ReceivedBody> {
   const declared = source.header('content-length');
   if (declared !== undefined && Number(declared) > maxBytes) {
     throw new RelayError('RS_ERR_BODY_TOO_LARGE', { limitBytes: maxBytes });
   }
 
   const raw = await source.read(maxBytes);
+  const contentType = source.header('content-type');
+  const contentEncoding = source.header('content-encoding');
+  let decoded: Promise<string> | undefined;
+  return {
+    raw,
+    contentType,
+    contentEncoding,
+    text: () => {
+      decoded ??= decodeBody(raw, contentType, contentEncoding, maxBytes);
+      return decoded;
+    },
+  };
+}
+
+/** Reads the request body, decodes it and returns it as text. @throws RelayError */
+export async function readBodyText(source: BodySource, maxBytes: number): Promise<string> {
+  // An unsupported coding is rejected before the body is read, so no time is spent on it.
+  contentEncoding(source.header('content-encoding'));
+  const body = await readBody(source, maxBytes);
+  return body.text();
+}
+
+/** Decompresses and decodes body bytes as the headers describe. @throws RelayError */
+async function decodeBody(
+  raw: Buffer,
+  contentType: string | undefined,
+  contentEncodingHeader: string | undefined,
+  maxBytes: number,
+): Promise<string> {
+  const encoding = contentEncoding(contentEncodingHeader);
   // An empty body stays empty, so it is rejected as empty rather than as undecodable.
   const bytes =
     encoding === undefined || raw.length === 0 ? raw : await decompress(raw, encoding, maxBytes);
-  return decodeText(bytes, charsetOf(source.header('content-type')));
+  return decodeText(bytes, charsetOf(contentType));
 }
 
 /**

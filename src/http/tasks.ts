@@ -1,12 +1,15 @@
 /**
- * Read routes over the task cache: `GET /api/tasks` and `GET /api/tasks/:id`.
+ * Read routes over the task cache: `GET /api/tasks`, `GET /api/tasks/:id` and
+ * `GET /api/tasks/:id/frames`.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { assertWithinScope, scopeAllows } from '../access/scope.js';
 import { RelayError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
+import { summarizeFrame } from '../events/frame-draft.js';
 import { type TaskView, toTaskView } from '../events/task-view.js';
 import { matchesTask, type SubscriptionFilter } from '../fanout/filter.js';
+import type { CachedTask } from '../state/task-cache.js';
 import type { TaskStore } from '../state/task-store.js';
 import type { RelayApp, RelayEnv } from './env.js';
 
@@ -28,6 +31,7 @@ export interface TaskRouteOptions {
 export function mountTaskRoutes(app: RelayApp, options: TaskRouteOptions): void {
   app.get('/api/tasks', options.auth, (c) => listTasks(c, options));
   app.get('/api/tasks/:id', options.auth, (c) => getTask(c, options));
+  app.get('/api/tasks/:id/frames', options.auth, (c) => getFrames(c, options));
 }
 
 function listTasks(c: Context<RelayEnv>, { store, log }: TaskRouteOptions): Response {
@@ -53,13 +57,43 @@ function listTasks(c: Context<RelayEnv>, { store, log }: TaskRouteOptions): Resp
   }
   matching.sort((a, b) => b.task.id - a.task.id);
 
-  const page: TaskView[] = matching.slice(0, limit).map((entry) => toTaskView(entry, false));
+  const page: TaskView[] = matching
+    .slice(0, limit)
+    .map((entry) => toTaskView(entry, false, store.frames.table(entry.task.id)));
   const last = page.at(-1);
   const nextCursor = matching.length > limit && last !== undefined ? String(last.id) : null;
   return c.json({ tasks: page, nextCursor, epoch: log.epoch, seq: log.seq });
 }
 
 function getTask(c: Context<RelayEnv>, { store }: TaskRouteOptions): Response {
+  const entry = visibleTask(c, store);
+  return c.json(toTaskView(entry, true, store.frames.table(entry.task.id)));
+}
+
+/** Returns a task's frame table, ordered by frame index, with the files of each frame. */
+function getFrames(c: Context<RelayEnv>, { store }: TaskRouteOptions): Response {
+  const entry = visibleTask(c, store);
+  const table = store.frames.table(entry.task.id);
+  const cached = table === undefined ? [] : [...table.values()];
+  cached.sort((a, b) => a.frame.frameIndex - b.frame.frameIndex);
+
+  const frames = cached.map(({ frame, updatedAt }) => ({
+    ...summarizeFrame(frame),
+    lightJobRenderTimeThread: frame.lightJobRenderTimeThread,
+    type: frame.type,
+    action: frame.action,
+    files: frame.files,
+    updatedAt,
+  }));
+  return c.json({
+    taskId: entry.task.id,
+    frameStatusCounts: table?.statusCounts() ?? {},
+    frames,
+  });
+}
+
+/** Returns the cached task named by `:id`. @throws RelayError 404 when absent or out of scope */
+function visibleTask(c: Context<RelayEnv>, store: TaskStore): CachedTask {
   const raw = c.req.param('id') ?? '';
   const id = parseId(raw);
   if (id === undefined)
@@ -71,7 +105,7 @@ function getTask(c: Context<RelayEnv>, { store }: TaskRouteOptions): Response {
   const visible =
     entry !== undefined && scopeAllows(scope, entry.task.owner, entry.task.agencyUserId);
   if (!visible) throw new RelayError('RS_ERR_TASK_NOT_FOUND', { id });
-  return c.json(toTaskView(entry, true));
+  return entry;
 }
 
 /** Reads `owner`, `agency`, `status` and `task` filters: repeatable, or comma-separated lists. */

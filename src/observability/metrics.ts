@@ -22,6 +22,7 @@ export interface RelayMetrics {
   readonly invalidFrames: Counter<'code'>;
   readonly connectionsRejected: Counter<'reason'>;
   readonly accessDenied: Counter<'code'>;
+  readonly upstreamRequests: Counter<'outcome'>;
 }
 
 /** Sizes read at scrape time. */
@@ -33,6 +34,10 @@ export interface SizeProbes {
   historyBytes(): number;
   connections(): number;
   subscriptions(): number;
+  /** Frames kept for cached tasks. @default 0 */
+  frames?(): number;
+  /** Frames waiting for their task. @default 0 */
+  pendingFrames?(): number;
 }
 
 /** Creates the metrics on a fresh registry, with Node's default process metrics. */
@@ -58,6 +63,12 @@ export function createMetrics(probes: SizeProbes): RelayMetrics {
   gauge('relay_history_bytes', 'Encoded bytes kept in the resume history.', probes.historyBytes);
   gauge('relay_connections', 'Open subscriber connections.', probes.connections);
   gauge('relay_subscriptions', 'Active subscriptions.', probes.subscriptions);
+  gauge('relay_frames', 'Frames kept for cached tasks.', () => probes.frames?.() ?? 0);
+  gauge(
+    'relay_pending_frames',
+    'Frames waiting for their task.',
+    () => probes.pendingFrames?.() ?? 0,
+  );
 
   const counter = <L extends string>(
     name: string,
@@ -119,6 +130,11 @@ export function createMetrics(probes: SizeProbes): RelayMetrics {
       'relay_access_denied_total',
       'Reads and upgrades refused by access checks, by error code.',
       ['code'],
+    ),
+    upstreamRequests: counter(
+      'relay_upstream_requests_total',
+      "Callbacks forwarded to the dealer's backend, by outcome (ok, backend_error, timeout, failed).",
+      ['outcome'],
     ),
     connectionsRejected: counter(
       'relay_connections_rejected_total',

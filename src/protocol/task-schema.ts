@@ -7,99 +7,10 @@
  * missing optional value must not cost the dealer a real update.
  */
 import { z } from 'zod';
-import {
-  anyValue,
-  describeValue,
-  MAX_STRING_LENGTH,
-  nullableInteger,
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  requiredInteger,
-} from './coerce.js';
-import { foldKeys, isJsonObject } from './fold-keys.js';
+import { nullableInteger, optionalInteger, optionalString, requiredInteger } from './coerce.js';
+import { fileListSchema, type OutputFile } from './file-list.js';
 
-/** A file the task has produced so far. `name` is an opaque platform path, never a local one. */
-export const outputFileSchema = z.object({
-  name: optionalString('RenderOutputFiles[].name'),
-  size: optionalInteger('RenderOutputFiles[].size', 0),
-  time: optionalInteger('RenderOutputFiles[].time', 0),
-  isdir: optionalBoolean('RenderOutputFiles[].isdir'),
-});
-
-export type OutputFile = z.output<typeof outputFileSchema>;
-
-const outputFilesSchema = anyValue().transform((value, ctx): OutputFile[] => {
-  if (value === undefined || value === null) return [];
-
-  if (!Array.isArray(value)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'RS_ERR_FIELD_INVALID',
-      params: {
-        relayCode: 'RS_ERR_FIELD_INVALID',
-        field: 'RenderOutputFiles',
-        expected: 'an array of file objects',
-        expectedZh: '文件对象数组',
-        received: typeof value,
-      },
-    });
-    return z.NEVER;
-  }
-
-  const files: OutputFile[] = [];
-  for (const [index, entry] of value.entries()) {
-    if (!isJsonObject(entry)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'RS_ERR_FIELD_INVALID',
-        path: [index],
-        params: {
-          relayCode: 'RS_ERR_FIELD_INVALID',
-          field: 'RenderOutputFiles[]',
-          expected: 'a file object',
-          expectedZh: '文件对象',
-          received: describeValue(entry),
-        },
-      });
-      return z.NEVER;
-    }
-
-    const exact = readExactFile(entry);
-    if (exact !== undefined) {
-      files.push(exact);
-      continue;
-    }
-
-    const parsed = outputFileSchema.safeParse(Object.fromEntries(foldKeys(entry)));
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        ctx.addIssue({ ...issue, path: [index, ...issue.path] } as z.core.$ZodRawIssue);
-      }
-      return z.NEVER;
-    }
-    files.push(parsed.data);
-  }
-  return files;
-});
-
-/**
- * Reads a file object that is already in the platform's usual form (lower-case keys, exact
- * types, nothing else) without the schema, or returns `undefined` to send it through the schema.
- * A video task resends thousands of files on every callback, and this form is nearly all of them.
- */
-function readExactFile(entry: Record<string, unknown>): OutputFile | undefined {
-  const { name, size, time, isdir } = entry;
-  if (typeof name !== 'string' || name.length > MAX_STRING_LENGTH) return undefined;
-  if (!Number.isSafeInteger(size) || !Number.isSafeInteger(time) || typeof isdir !== 'boolean')
-    return undefined;
-
-  let keys = 0;
-  for (const _key in entry) keys += 1;
-  if (keys !== 4) return undefined;
-
-  return { name, size: size as number, time: time as number, isdir };
-}
+export type { OutputFile } from './file-list.js';
 
 /**
  * The task fields by their folded (lower-case) wire key. The documented example spells
@@ -114,7 +25,7 @@ export const taskWireSchema = z.object({
   createtime: optionalInteger('CreateTime', 0),
   type: optionalInteger('Type', 0),
   status: requiredInteger('Status'),
-  renderoutputfiles: outputFilesSchema,
+  renderoutputfiles: fileListSchema('RenderOutputFiles'),
   framecount: optionalInteger('FrameCount', 0),
   gross: optionalInteger('Gross', 0),
   framecompleted: optionalInteger('FrameCompleted', 0),

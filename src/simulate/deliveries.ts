@@ -4,7 +4,7 @@
  * callback that arrives after a newer one of the same task, as when requests overtake each other.
  */
 import { chance, type Random } from './random.js';
-import type { Callback } from './task-body.js';
+import type { SimulatedCallback } from './task-body.js';
 
 /**
  * `original`: in order. `resend`: an unchanged copy right after the original. `late`: after a newer
@@ -13,8 +13,8 @@ import type { Callback } from './task-body.js';
 export type DeliveryKind = 'original' | 'resend' | 'late';
 
 /** One POST to make: the callback and why it is sent at this point. */
-export interface Delivery {
-  readonly callback: Callback;
+export interface Delivery<C extends SimulatedCallback = SimulatedCallback> {
+  readonly callback: C;
   readonly kind: DeliveryKind;
 }
 
@@ -30,13 +30,13 @@ export interface DeliveryFaults {
  * comes right after the next callback and its resend, if any. The last callback is never late,
  * because nothing newer follows it, and at most one callback is held back at a time.
  */
-export function planDeliveries(
-  callbacks: readonly Callback[],
+export function planDeliveries<C extends SimulatedCallback>(
+  callbacks: readonly C[],
   random: Random,
   faults: DeliveryFaults,
-): Delivery[] {
-  const deliveries: Delivery[] = [];
-  let heldBack: Callback | undefined;
+): Delivery<C>[] {
+  const deliveries: Delivery<C>[] = [];
+  let heldBack: C | undefined;
 
   for (const [index, callback] of callbacks.entries()) {
     const isLast = index === callbacks.length - 1;

@@ -28,7 +28,7 @@ const GO_FILE_KEYS: ReadonlyMap<string, string> = new Map([
 
 /**
  * Returns a copy of a body in Go field names with its keys, and those of its
- * RenderOutputFiles entries, spelled in `style`. The input is not changed.
+ * RenderOutputFiles or Files entries, spelled in `style`. The input is not changed.
  */
 export function applyKeyStyle(
   body: Readonly<Record<string, unknown>>,
@@ -38,7 +38,8 @@ export function applyKeyStyle(
   return Object.fromEntries(
     Object.entries(body).map(([key, value]) => {
       const styledKey = style === 'go' ? key : (LOWER_SPELLINGS.get(key) ?? key.toLowerCase());
-      return [styledKey, key === 'RenderOutputFiles' ? styleFiles(value, style) : value];
+      const isFileList = key === 'RenderOutputFiles' || key === 'Files';
+      return [styledKey, isFileList ? styleFiles(value, style) : value];
     }),
   );
 }

@@ -5,7 +5,14 @@
 import { Action, Status } from '../protocol/status.js';
 import { frameFiles, framesFolder } from './output-files.js';
 import { type Random, randomInt } from './random.js';
-import type { Callback, OutputFile, Route, TaskBody } from './task-body.js';
+import type {
+  FrameBody,
+  OutputFile,
+  PaymentBody,
+  Route,
+  SimulatedCallback,
+  TaskBody,
+} from './task-body.js';
 
 /**
  * Core-seconds per cost unit. With it, the platform's documented example callback (10512
@@ -21,20 +28,30 @@ export interface RenderProfile {
   readonly passSizes: readonly number[];
 }
 
+/** Callbacks beyond the task's own that a life includes. */
+export interface LifeExtras {
+  /** Two frame callbacks per frame of a video task: when it starts and when it is done. */
+  readonly frames: boolean;
+  /** A payment callback when the task completes. */
+  readonly payments: boolean;
+}
+
 /** The state of one task during its life, and the callbacks recorded so far. */
 export class LifeWriter {
-  readonly callbacks: Callback[] = [];
+  readonly callbacks: SimulatedCallback[] = [];
   readonly #body: TaskBody;
   readonly #profile: RenderProfile;
   readonly #random: Random;
+  readonly #extras: LifeExtras;
   readonly #folder: string;
   readonly #files: OutputFile[] = [];
   #clock: number;
 
-  constructor(body: TaskBody, profile: RenderProfile, random: Random) {
+  constructor(body: TaskBody, profile: RenderProfile, random: Random, extras: LifeExtras) {
     this.#body = body;
     this.#profile = profile;
     this.#random = random;
+    this.#extras = extras;
     this.#folder = framesFolder(body.CreateTime, body.ID, body.Name);
     this.#clock = body.CreateTime;
   }
@@ -71,7 +88,10 @@ export class LifeWriter {
       const frame = this.#body.FrameCompleted + i;
       const frameSeconds = Math.round(secondsPerFrame * (0.8 + 0.4 * this.#random()));
       coreSeconds += frameSeconds * coresPerServer;
-      this.#files.push(...frameFiles(this.#folder, frame, passSizes, this.#random));
+      const files = frameFiles(this.#folder, frame, passSizes, this.#random);
+      this.#files.push(...files);
+      if (this.#extras.frames && this.#body.Type === 0)
+        this.#postFrame(frame, frameSeconds * coresPerServer, files);
     }
     // The servers render frames in parallel, one frame each at a time.
     this.#clock += Math.ceil(count / this.#body.Services) * secondsPerFrame;
@@ -101,19 +121,81 @@ export class LifeWriter {
     if (reportFirst) this.post('updateinfo', Status.DONE, Action.UPDATE);
 
     this.post('updateinfo', Status.DONE, Action.COMPLETE_AND_CHARGE);
+    if (this.#extras.payments) this.#postPayment();
   }
 
-  fail(): Callback[] {
+  fail(): SimulatedCallback[] {
     this.advanceClock(1, 120);
     this.post('updateinfo', Status.FAILED, Action.UPDATE);
     return this.callbacks;
   }
 
   /** Posts deleteinfo with the task's last state, changing only Action to 3. */
-  delete(): Callback[] {
+  delete(): SimulatedCallback[] {
     this.advanceClock(1, 600);
     this.post('deleteinfo', this.#body.Status, Action.DELETE);
     return this.callbacks;
+  }
+
+  /** Posts a frame starting (rendering, no files yet) and then done with its files and cost. */
+  #postFrame(frame: number, coreSeconds: number, files: readonly OutputFile[]): void {
+    const body: FrameBody = {
+      // NOTE: frame ids are unique within a task only; the platform's are global.
+      ID: frame + 1,
+      Owner: 0,
+      OwnerName: '',
+      AgencyUserID: 0,
+      RenderTaskID: this.#body.ID,
+      FrameIndex: frame,
+      Status: Status.RENDERING,
+      RenderTimeThread: 0,
+      Gross: 0,
+      Files: [],
+      Type: this.#body.Type,
+      Action: Action.CREATE,
+      LightJobGross: 0,
+      LightJobRenderTimeThread: 0,
+      LightJobStatus: 0,
+    };
+    this.callbacks.push({ route: 'createrenderframeinfo', body });
+    this.callbacks.push({
+      route: 'updaterenderframeinfo',
+      body: {
+        ...body,
+        Status: Status.DONE,
+        RenderTimeThread: coreSeconds,
+        Gross: costOf(coreSeconds),
+        Files: files,
+        Action: Action.UPDATE,
+      },
+    });
+  }
+
+  /** Posts the charge of the whole task, without its file list, which the dealer does not bill. */
+  #postPayment(): void {
+    const task = this.#body;
+    const body: PaymentBody = {
+      ID: task.ID,
+      Owner: task.Owner,
+      OwnerName: task.OwnerName,
+      AgencyUserID: task.AgencyUserID,
+      CreateTime: task.CreateTime,
+      RenderTaskID: task.ID,
+      FrameCount: task.FrameCount,
+      Status: task.Status,
+      RenderTimeThread: task.RenderTimeThreadTotal,
+      Gross: task.Gross,
+      RenderOutputFiles: [],
+      Type: task.Type,
+      Deleted: 0,
+      FrameCompleted: task.FrameCompleted,
+      LightJobGross: task.LightJobGross,
+      LightJobRenderTimeThread: task.LightJobRenderTimeThread,
+      LightJobStatus: task.LightJobGross > 0 ? Status.DONE : 0,
+      Camera: task.Camera,
+      Action: Action.COMPLETE_AND_CHARGE,
+    };
+    this.callbacks.push({ route: 'paymentinfo', body });
   }
 
   #coresPerServer(): number {

@@ -61,6 +61,13 @@ export interface SimulatorOptions {
    * @default false
    */
   loop?: boolean;
+  /**
+   * Also sends frame callbacks (createrenderframeinfo and updaterenderframeinfo, two per frame of
+   * a video task, Owner and AgencyUserID 0). @default false
+   */
+  frames?: boolean;
+  /** Also sends a paymentinfo callback when a task completes. @default false */
+  payments?: boolean;
   /** Stops the run: no new requests start and requests in flight are cut off. */
   signal?: AbortSignal;
   /** Receives the start and end of the run and failed requests. @default no logging */
@@ -85,6 +92,8 @@ export interface ResolvedSimulatorOptions {
   readonly activeTasks: number;
   readonly requestTimeoutMs: number;
   readonly loop: boolean;
+  readonly frames: boolean;
+  readonly payments: boolean;
   readonly signal: AbortSignal | undefined;
   readonly logger: SimulatorLogger | undefined;
 }
@@ -142,6 +151,8 @@ export function resolveSimulatorOptions(options: SimulatorOptions): ResolvedSimu
       600_000,
     ),
     loop,
+    frames: requireBoolean('frames', options.frames ?? false),
+    payments: requireBoolean('payments', options.payments ?? false),
     signal: options.signal,
     logger: options.logger,
   };
@@ -177,6 +188,11 @@ function requireHttpUrl(value: unknown): string {
   }
 
   return value.replace(/\/+$/, '');
+}
+
+function requireBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidOption(name, 'true or false', value);
+  return value;
 }
 
 function requireKeyStyle(value: unknown): KeyStyle {

@@ -35,7 +35,7 @@ export interface SimulatorStats {
   resent: number;
   /** Requests sent after a newer callback of the same task. */
   late: number;
-  /** Requests started per route: createinfo, updateinfo, deleteinfo. */
+  /** Requests started per route: createinfo, updateinfo, deleteinfo, and the frame and payment routes when sent. */
   byRoute: Record<string, number>;
 }
 
@@ -199,8 +199,12 @@ class SimulatorRun {
       maxFrames,
       concurrency,
       loop,
+      frames,
+      payments,
     } = this.#options;
     return {
+      frames,
+      payments,
       url,
       tasks,
       ratePerSecond,

@@ -54,7 +54,7 @@ export type TaskBody = {
   Action: number;
 };
 
-/** The callback routes under `{url}/api/task/`. */
+/** The task callback routes under `{url}/api/task/`. */
 export type Route = 'createinfo' | 'updateinfo' | 'deleteinfo';
 
 /** One POST the platform makes: where it goes and the full task state it carries. */
@@ -62,3 +62,66 @@ export interface Callback {
   readonly route: Route;
   readonly body: TaskBody;
 }
+
+/**
+ * The state of one frame, keyed by Go field name. As in the platform's published examples,
+ * Owner and AgencyUserID are 0: a frame belongs to its task's owner and agency.
+ */
+export type FrameBody = {
+  ID: number;
+  Owner: 0;
+  OwnerName: string;
+  AgencyUserID: 0;
+  RenderTaskID: number;
+  FrameIndex: number;
+  /** A task status code: 1 rendering, 2 done. */
+  Status: number;
+  /** Core-seconds. */
+  RenderTimeThread: number;
+  Gross: number;
+  Files: readonly OutputFile[];
+  Type: TaskType;
+  Action: number;
+  LightJobGross: number;
+  LightJobRenderTimeThread: number;
+  LightJobStatus: number;
+};
+
+/** The cost of a finished task, keyed by Go field name; no FrameIndex means the whole task. */
+export type PaymentBody = {
+  ID: number;
+  Owner: number;
+  OwnerName: string;
+  AgencyUserID: number;
+  CreateTime: number;
+  RenderTaskID: number;
+  FrameCount: number;
+  Status: number;
+  RenderTimeThread: number;
+  Gross: number;
+  RenderOutputFiles: readonly OutputFile[];
+  Type: TaskType;
+  /** 1 when the task was deleted. */
+  Deleted: 0 | 1;
+  FrameCompleted: number;
+  LightJobGross: number;
+  LightJobRenderTimeThread: number;
+  LightJobStatus: number;
+  Camera: string;
+  Action: number;
+};
+
+/** A per-frame POST: `createrenderframeinfo` when the frame starts, `updaterenderframeinfo` after. */
+export interface FrameCallback {
+  readonly route: 'createrenderframeinfo' | 'updaterenderframeinfo';
+  readonly body: FrameBody;
+}
+
+/** The payment POST sent when a task completes. */
+export interface PaymentCallback {
+  readonly route: 'paymentinfo';
+  readonly body: PaymentBody;
+}
+
+/** Any POST the simulator sends. */
+export type SimulatedCallback = Callback | FrameCallback | PaymentCallback;

@@ -9,10 +9,10 @@
  * the wall clock.
  */
 import { Action, Status } from '../protocol/status.js';
-import { LifeWriter, type RenderProfile } from './life-writer.js';
+import { type LifeExtras, LifeWriter, type RenderProfile } from './life-writer.js';
 import { dateFolder, MAX_PASSES } from './output-files.js';
 import { chance, pick, type Random, randomHex, randomInt } from './random.js';
-import type { Callback, TaskBody, TaskType } from './task-body.js';
+import type { Callback, SimulatedCallback, TaskBody, TaskType } from './task-body.js';
 import { invalidOption, requireInteger } from './validate.js';
 
 /** Maximum number of callbacks in one life, whatever the frame count. */
@@ -42,6 +42,10 @@ const LIGHT_JOB_PROBABILITY = 0.6;
  * before the charge.
  */
 const COMPLETION_BEFORE_CHARGE_PROBABILITY = 0.5;
+/** Probability that a video task's first frame callback arrives before its createinfo. */
+const FRAME_BEFORE_TASK_PROBABILITY = 0.2;
+
+const NO_EXTRAS: LifeExtras = { frames: false, payments: false };
 
 const TASK_NAMES = [
   'PrimerFrame_Box_modeling',
@@ -90,6 +94,27 @@ type Ending =
  * never decrease, and a life has at most MAX_CALLBACKS_PER_TASK callbacks.
  */
 export function generateTaskLife(options: TaskLifeOptions): Callback[] {
+  // Without extras a life contains task callbacks only.
+  return generateLife(options, NO_EXTRAS) as Callback[];
+}
+
+/**
+ * Generates the callbacks of one task's life with the frame and payment callbacks that
+ * `extras` enables. With frames, the first frame callback of some video tasks is moved before createinfo,
+ * as when the platform's requests overtake each other. MAX_CALLBACKS_PER_TASK counts task
+ * callbacks only; frames add two per frame.
+ */
+export function generateLife(options: TaskLifeOptions, extras: LifeExtras): SimulatedCallback[] {
+  const callbacks = writeLife(options, extras);
+  if (!extras.frames || !chance(options.random, FRAME_BEFORE_TASK_PROBABILITY)) return callbacks;
+
+  const first = callbacks.findIndex((callback) => callback.route === 'createrenderframeinfo');
+  if (first === -1) return callbacks;
+  const [frame] = callbacks.splice(first, 1) as [SimulatedCallback];
+  return [frame, ...callbacks];
+}
+
+function writeLife(options: TaskLifeOptions, extras: LifeExtras): SimulatedCallback[] {
   requireInteger('id', options.id, 1, Number.MAX_SAFE_INTEGER);
   const maxFrames = requireInteger(
     'maxFrames',
@@ -106,7 +131,7 @@ export function generateTaskLife(options: TaskLifeOptions): Callback[] {
   const ending = chooseEnding(random, steps.length);
   const body = createInitialBody(options, frameCount);
   const profile = createProfile(random);
-  const writer = new LifeWriter(body, profile, random);
+  const writer = new LifeWriter(body, profile, random, extras);
 
   writer.post('createinfo', Status.PENDING, Action.CREATE);
   writer.advanceClock(1, 10);

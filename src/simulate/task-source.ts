@@ -4,8 +4,9 @@
  * random stream, so its life and faults are the same for a seed however tasks interleave.
  */
 import { type Delivery, type DeliveryFaults, planDeliveries } from './deliveries.js';
+import type { LifeExtras } from './life-writer.js';
 import { chance, createRandom, deriveSeed } from './random.js';
-import { generateTaskLife } from './task-life.js';
+import { generateLife } from './task-life.js';
 
 /** First owner id: the owner of the platform's documented example. */
 export const FIRST_OWNER_ID = 1601;
@@ -15,7 +16,7 @@ export const FIRST_AGENCY_ID = 3;
 /** Probability that a task is a video; the rest are pictures. */
 const VIDEO_PROBABILITY = 0.6;
 
-export interface TaskSourceOptions extends DeliveryFaults {
+export interface TaskSourceOptions extends DeliveryFaults, Partial<LifeExtras> {
   readonly seed: number;
   readonly firstTaskId: number;
   readonly owners: number;
@@ -69,16 +70,23 @@ export class TaskSource {
     const id = firstTaskId + ordinal;
     const random = createRandom(deriveSeed(seed, id));
     const { owner, agencyUserId } = ownerOf(ordinal, owners, agencies);
-    const callbacks = generateTaskLife({
-      id,
-      owner,
-      ownerName: `user${owner}`,
-      agencyUserId,
-      type: chance(random, VIDEO_PROBABILITY) ? 0 : 1,
-      createTime: this.#now(),
-      random,
-      maxFrames,
-    });
+    const extras = {
+      frames: this.#options.frames ?? false,
+      payments: this.#options.payments ?? false,
+    };
+    const callbacks = generateLife(
+      {
+        id,
+        owner,
+        ownerName: `user${owner}`,
+        agencyUserId,
+        type: chance(random, VIDEO_PROBABILITY) ? 0 : 1,
+        createTime: this.#now(),
+        random,
+        maxFrames,
+      },
+      extras,
+    );
 
     return { id, deliveries: planDeliveries(callbacks, random, this.#options) };
   }

@@ -193,10 +193,7 @@ describe('ingest checks', () => {
     expect(response.headers.get('retry-after')).toBe('1');
   });
 
-  // TODO: drop `.fails` once rejected callbacks set X-Relay-Error like every other error reply.
-  // The callback route builds its rejection reply itself and skips the app's error handler,
-  // which is where that header is set.
-  it.fails('names the code in X-Relay-Error', async () => {
+  it('names the code in X-Relay-Error', async () => {
     const relay = await start({ ingestToken: INGEST_TOKEN });
 
     const response = await fetch(`${relay.url}/api/task/updateinfo`, {

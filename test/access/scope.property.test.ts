@@ -333,11 +333,9 @@ describe('scope property', () => {
 });
 
 describe('resume order', () => {
-  // TODO: remove `.fails` once the hub orders replays across a session's subscriptions. Today
-  // the relay sends each subscription's replay as it subscribes, so the second subscription's
-  // older event arrives after the first one's newer event, and a client applying diffs in
-  // arrival order ends with the task's older status.
-  it.fails('replays two resumed subscriptions in order', () => {
+  // A second resumed subscription whose replay would send an event older than one the first
+  // already sent gets a snapshot instead, so a client applying diffs in order never goes back.
+  it('snapshots a replay older than sent events', () => {
     const world = createWorld(100);
     const scope: ScopeLists = { admin: false, owners: [], agencies: [10] };
     const post = (status: number, step: number): void => {
@@ -350,14 +348,19 @@ describe('resume order', () => {
     const peer = new MemoryPeer();
     const session = world.hub.attach('resumed', peer, toScope(scope));
     const since = { epoch: world.log.epoch, seq: 0 };
+    const results = [];
     for (const [id, filter] of [
       ['finished', { statuses: [2] }],
       ['everything', {}],
     ] as const) {
       const result = world.hub.subscribe(session, { id, filter: toFilter(filter), since });
       for (const published of result.replay) world.hub.send(session, published.frame);
+      results.push(result);
     }
 
-    expect(peer.events.map((event) => event.seq)).toEqual([1, 2]);
+    expect(results[0]?.recovered).toBe(true);
+    expect(results[1]?.recovered).toBe(false);
+    expect(results[1]?.tasks.map((task) => task.status)).toEqual([2]);
+    expect(peer.events.map((event) => event.seq)).toEqual([2]);
   });
 });
