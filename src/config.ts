@@ -184,6 +184,11 @@ export function envName(key: string): string {
   return `RELAY_${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
 }
 
+/** `maxBodyBytes` → `--max-body-bytes (RELAY_MAX_BODY_BYTES)`, for messages about a setting from either source. */
+export function settingLabel(key: string): string {
+  return `--${flagName(key)} (${envName(key)})`;
+}
+
 /** `maxBodyBytes` → `max-body-bytes`. */
 export function flagName(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -318,13 +323,13 @@ const POSITIVE: readonly (keyof RelayConfig)[] = [
 export function validateConfig(config: RelayConfig): void {
   if (config.port > 65535) {
     throw new ConfigError(
-      `invalid ${envName('port')}: expected a port from 0 to 65535, received ${config.port}`,
+      `invalid ${settingLabel('port')}: expected a port from 0 to 65535, received ${config.port}`,
     );
   }
 
   for (const key of POSITIVE) {
     if (config[key] === 0)
-      throw new ConfigError(`invalid ${envName(key)}: expected a value above 0, received 0`);
+      throw new ConfigError(`invalid ${settingLabel(key)}: expected a value above 0, received 0`);
   }
 
   if (!isLoopback(config.host) && config.jwtSecret === '' && !config.allowAnonymous) {
@@ -338,12 +343,18 @@ export function validateConfig(config: RelayConfig): void {
 
   if (config.jwtSecret !== '' && config.jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
     throw new ConfigError(
-      `invalid ${envName('jwtSecret')}: expected at least ${MIN_JWT_SECRET_LENGTH} characters, ` +
+      `invalid ${settingLabel('jwtSecret')}: expected at least ${MIN_JWT_SECRET_LENGTH} characters, ` +
         `received ${config.jwtSecret.length}. Generate one with: openssl rand -base64 48`,
     );
   }
 
   if (config.upstreamUrl !== '') checkUpstreamUrl(config.upstreamUrl);
+  if (!LOG_LEVELS.includes(config.logLevel)) {
+    throw new ConfigError(
+      `invalid ${settingLabel('logLevel')}: expected one of ${LOG_LEVELS.join(', ')}, received ${JSON.stringify(config.logLevel)}`,
+    );
+  }
+
   checkList(envName('ingestAllow'), () => parseAllowList(config.ingestAllow));
   checkList(envName('allowedOrigins'), () => parseOrigins(config.allowedOrigins));
 }
@@ -377,6 +388,9 @@ function checkUpstreamUrl(value: string): void {
     );
   }
 }
+
+/** pino's level names. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Shortest accepted HS256 secret: 32 characters, 256 bits when they are random bytes in hex. */
 export const MIN_JWT_SECRET_LENGTH = 32;

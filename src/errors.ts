@@ -64,7 +64,7 @@ const table = {
   },
   RS_ERR_FIELD_INVALID: {
     status: 400,
-    zh: (p) => `失败: 字段 ${p.field} 无效, 应为${p.expectedZh}, 实际为 ${p.received}`,
+    zh: (p) => `失败: 字段 ${p.field} 无效, 应为 ${p.expectedZh}, 实际为 ${p.received}`,
     en: (p) => `invalid field ${p.field}: expected ${p.expected}, received ${p.received}`,
   },
   RS_ERR_FIELD_UNSAFE_INTEGER: {
@@ -120,7 +120,7 @@ const table = {
   },
   RS_ERR_QUERY_INVALID: {
     status: 400,
-    zh: (p) => `查询参数 ${p.field} 无效: 应为${p.expectedZh}, 实际为 ${p.received}`,
+    zh: (p) => `查询参数 ${p.field} 无效: 应为 ${p.expectedZh}, 实际为 ${p.received}`,
     en: (p) => `invalid query parameter ${p.field}: expected ${p.expected}, received ${p.received}`,
   },
   RS_ERR_CONNECTIONS_LIMIT: {
@@ -188,10 +188,12 @@ const table = {
   },
   RS_ERR_INGEST_TOKEN_MISSING: {
     status: 401,
-    zh: () => '失败: 缺少回调令牌, 请在登记的回调地址中加上 ?token=, 或发送 Authorization: Bearer',
+    zh: () =>
+      '失败: 缺少回调令牌, 请把回调基础地址登记为 /t/<令牌>/api/task/, 或在地址中加 ?token=, 或发送 Authorization: Bearer',
     en: () =>
-      'missing callback token: add ?token= to the registered callback URL, or send Authorization: Bearer',
+      'missing callback token: register the base URL as /t/<token>/api/task/, add ?token=, or send Authorization: Bearer',
   },
+
   RS_ERR_INGEST_TOKEN_INVALID: {
     status: 401,
     zh: () => '失败: 回调令牌不正确, 请与 RELAY_INGEST_TOKEN 核对',
@@ -212,6 +214,21 @@ const table = {
     zh: (p) => `请求过于频繁: 每个地址每秒最多 ${p.limit} 次, 请 ${p.retryAfterSeconds} 秒后重试`,
     en: (p) =>
       `too many requests: at most ${p.limit} a second per address, retry in ${p.retryAfterSeconds} s`,
+  },
+  RS_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    zh: (p) => `失败: ${p.path} 只接受 POST (平台回调地址), 收到 ${p.method}`,
+    en: (p) => `${p.path} accepts POST only (a platform callback URL), received ${p.method}`,
+  },
+  RS_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    zh: () => '失败: 请求头过大, 请缩短请求头',
+    en: () => 'request headers too large: send shorter headers',
+  },
+  RS_ERR_HTTP_MALFORMED: {
+    status: 400,
+    zh: (p) => `失败: 无法解析的 HTTP 请求 (${p.reason}), 请检查 Content-Length 等请求头`,
+    en: (p) => `malformed HTTP request (${p.reason}): check Content-Length and the other headers`,
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -13,6 +13,7 @@ import { InMemoryEventLog } from './events/event-log.js';
 import { Hub } from './fanout/hub.js';
 import { createApp } from './http/app.js';
 import { mountCallbackRoutes } from './http/callbacks.js';
+import { answerClientError } from './http/client-error.js';
 import type { RelayApp } from './http/env.js';
 import { mountHealthRoutes } from './http/health.js';
 import { mountTaskRoutes } from './http/tasks.js';
@@ -303,29 +304,6 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   };
 
   return relay;
-}
-
-/**
- * Answers a request that Node's HTTP parser rejected (for example `Content-Length: abc`) with
- * the platform's JSON envelope instead of an empty 400.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const body = JSON.stringify({
-    error_code: 1,
-    error_msg: tooLarge
-      ? '失败: 请求头过大 (request headers too large)'
-      : `失败: 无法解析的 HTTP 请求 (malformed HTTP request: ${error.code ?? 'parse error'}), 请检查 Content-Length 等请求头`,
-  });
-  socket.end(
-    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 async function settleWithin(work: Promise<unknown>[], timeoutMs: number): Promise<void> {

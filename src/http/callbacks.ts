@@ -92,6 +92,13 @@ export function mountCallbackRoutes(app: RelayApp, options: CallbackRouteOptions
       for (const route of CALLBACK_ROUTES) {
         const path = `${prefix}${base}/${route.name}`;
         app.post(path, (c) => options.track(handleCallback(c, route, options)));
+        // A dealer who opens the callback URL in a browser learns it is the right URL, used wrongly.
+        app.on(['GET', 'PUT', 'PATCH', 'DELETE'], path, (c) => {
+          throw new RelayError('RS_ERR_METHOD_NOT_ALLOWED', {
+            path: JSON.stringify(`${base}/${route.name}`),
+            method: c.req.method,
+          });
+        });
       }
     }
   }

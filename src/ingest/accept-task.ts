@@ -2,7 +2,7 @@
  * The task ingest pipeline: body text → canonical task → cache → event. One function, so the
  * HTTP route, tests and benchmarks all take the same path.
  */
-import { draftFromOutcome } from '../events/draft.js';
+import { draftsFromOutcome } from '../events/draft.js';
 import type { EventLog, PublishedEvent } from '../events/event-log.js';
 import { readTask } from '../protocol/read-task.js';
 import type { ApplyOutcome, CallbackKind, TaskStore } from '../state/task-store.js';
@@ -19,7 +19,7 @@ export interface IngestResult {
   readonly outcome: ApplyOutcome['kind'];
   /** Why a stale callback was judged stale. */
   readonly staleReason?: string;
-  /** The published event, when the callback changed something. */
+  /** The last event published, when the callback changed something (a move to another owner publishes two). */
   readonly published?: PublishedEvent;
 }
 
@@ -38,9 +38,9 @@ export function acceptTaskCallback(
   if (droppedExtraKeys > 0) deps.onExtraKeysDropped?.(droppedExtraKeys);
 
   const outcome = deps.store.apply(task, kind, nowMs);
-  const draft = draftFromOutcome(outcome);
+  const drafts = draftsFromOutcome(outcome);
 
-  if (draft === null) {
+  if (drafts.length === 0) {
     const staleReason = outcome.kind === 'stale' ? outcome.reason : undefined;
     return {
       taskId: task.id,
@@ -49,6 +49,7 @@ export function acceptTaskCallback(
     };
   }
 
-  const published = deps.log.publish(draft, nowMs);
+  let published: PublishedEvent | undefined;
+  for (const draft of drafts) published = deps.log.publish(draft, nowMs);
   return { taskId: task.id, outcome: outcome.kind, published };
 }

@@ -183,3 +183,50 @@ describe('subscriptions', () => {
     expect(client.events().map((frame) => taskOf(frame).id)).toEqual([2]);
   });
 });
+
+describe('ownership moves', () => {
+  let running: RunningRelay;
+  const clients: TestClient[] = [];
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await running?.close();
+  });
+
+  it('moves a task between owner subscribers', async () => {
+    running = await startRelay();
+    const connect = async (filter: Record<string, unknown>): Promise<TestClient> => {
+      const client = await TestClient.connect(running.wsUrl);
+      clients.push(client);
+      await client.subscribe({ id: 's', ...filter });
+      return client;
+    };
+    const oldOwner = await connect({ owners: [1601] });
+    const newOwner = await connect({ owners: [1700] });
+    const everything = await connect({});
+
+    await postCallback(
+      running.url,
+      'updateinfo',
+      baseTask({ ID: 1, Owner: 1601, FrameCompleted: 1 }),
+    );
+    await postCallback(
+      running.url,
+      'updateinfo',
+      baseTask({ ID: 1, Owner: 1700, FrameCompleted: 2 }),
+    );
+    await everything.next((frame) => frame.seq === 3);
+
+    expect(everything.events().map((frame) => frame.type)).toEqual([
+      'task.created',
+      'task.deleted',
+      'task.created',
+    ]);
+    expect(oldOwner.events().map((frame) => frame.type)).toEqual(['task.created', 'task.deleted']);
+
+    const arrived = await newOwner.next((frame) => frame.type === 'task.created');
+    expect(taskOf(arrived).owner).toBe(1700);
+    expect(arrived.previous).toEqual({});
+    expect(JSON.stringify(newOwner.events())).not.toContain('1601');
+  });
+});
