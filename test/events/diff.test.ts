@@ -1,37 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { addedFiles, diffTasks } from '../../src/events/diff.js';
 import type { OutputFile, Task } from '../../src/protocol/task-schema.js';
+import { canonicalTask } from '../helpers/task.js';
 
 const file = (name: string): OutputFile => ({ name, size: 10, time: 0, isdir: false });
 
-function task(fields: Partial<Task> = {}): Task {
-  return {
-    id: 1,
-    name: 'box',
-    owner: 1601,
-    ownerName: 'u1',
-    agencyUserId: 3,
-    createTime: 1,
-    type: 0,
-    status: 1,
-    renderOutputFiles: [],
-    frameCount: 10,
-    gross: 0,
-    frameCompleted: 0,
-    startTime: 1,
-    completedTime: 0,
-    machineLimit: 96,
-    services: 4,
-    renderTimeThreadTotal: 0,
-    lightJobGross: 0,
-    lightJobRenderTimeThread: 0,
-    renderZipFile: '/a.zip',
-    camera: 'Camera01',
-    action: 1,
-    extra: {},
-    ...fields,
-  };
-}
+const task = canonicalTask;
 
 describe('diffTasks', () => {
   it('lists only changed fields', () => {

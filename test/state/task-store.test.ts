@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../src/protocol/task-schema.js';
 import { type ApplyOutcome, TaskStore, type TaskStoreOptions } from '../../src/state/task-store.js';
+import { canonicalTask } from '../helpers/task.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -16,34 +17,7 @@ function makeStore(overrides: Partial<TaskStoreOptions> = {}): TaskStore {
   });
 }
 
-function task(fields: Partial<Task> = {}): Task {
-  return {
-    id: 67721,
-    name: 'box',
-    owner: 1601,
-    ownerName: 'u1',
-    agencyUserId: 3,
-    createTime: 1574318124,
-    type: 0,
-    status: 1,
-    renderOutputFiles: [],
-    frameCount: 10,
-    gross: 0,
-    frameCompleted: 0,
-    startTime: 1574318212,
-    completedTime: 0,
-    machineLimit: 96,
-    services: 4,
-    renderTimeThreadTotal: 0,
-    lightJobGross: 0,
-    lightJobRenderTimeThread: 0,
-    renderZipFile: '/a.zip',
-    camera: 'Camera01',
-    action: 1,
-    extra: {},
-    ...fields,
-  };
-}
+const task = canonicalTask;
 
 const kindOf = (outcome: ApplyOutcome): string => outcome.kind;
 
