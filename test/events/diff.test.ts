@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addedFiles, diffTasks } from '../../src/events/diff.js';
-import type { OutputFile, Task } from '../../src/protocol/task-schema.js';
+import type { OutputFile } from '../../src/protocol/task-schema.js';
 import { canonicalTask } from '../helpers/task.js';
 
 const file = (name: string): OutputFile => ({ name, size: 10, time: 0, isdir: false });
