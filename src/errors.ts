@@ -123,6 +123,13 @@ const table = {
     zh: (p) => `查询参数 ${p.field} 无效: 应为 ${p.expectedZh}, 实际为 ${p.received}`,
     en: (p) => `invalid query parameter ${p.field}: expected ${p.expected}, received ${p.received}`,
   },
+  RS_ERR_LAST_EVENT_ID_INVALID: {
+    status: 400,
+    zh: (p) =>
+      `${p.field} 无效: 应为本事件流发出的 id (<epoch>:<seq>), 实际为 ${p.received}; 去掉它即可从快照开始`,
+    en: (p) =>
+      `invalid ${p.field} ${p.received}: expected an id this stream sent (<epoch>:<seq>); omit it to start from a snapshot`,
+  },
   RS_ERR_CONNECTIONS_LIMIT: {
     status: 503,
     zh: (p) => `连接数已达上限 ${p.limit}, 请稍后重连`,

@@ -21,6 +21,7 @@ import { createUpstreamAgent } from './http/upstream.js';
 import { createLogger, type Logger } from './observability/log.js';
 import { createMetrics, type RelayMetrics } from './observability/metrics.js';
 import { ThrottledLog } from './observability/throttled-log.js';
+import { SseEndpoint } from './sse/endpoint.js';
 import { TaskStore } from './state/task-store.js';
 import { WsEndpoint } from './ws/endpoint.js';
 
@@ -46,6 +47,7 @@ export interface Relay {
   readonly events: InMemoryEventLog;
   readonly hub: Hub;
   readonly ws: WsEndpoint;
+  readonly sse: SseEndpoint;
   readonly metrics: RelayMetrics;
   readonly logger: Logger;
   readonly state: RelayState;
@@ -53,7 +55,8 @@ export interface Relay {
   listen(): Promise<string>;
   /**
    * Shuts down: refuses new callbacks (503), waits for those in flight up to
-   * `shutdownTimeoutMs`, closes sockets with 1001, then stops the server. Safe to call twice.
+   * `shutdownTimeoutMs`, closes sockets with 1001 and ends event streams, then stops the
+   * server. Safe to call twice.
    */
   close(): Promise<void>;
 }
@@ -154,6 +157,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     metrics,
     maxPayloadBytes: config.maxPayloadBytes,
     maxConnections: config.maxConnections,
+    openConnections: () => openConnections(),
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     maxInvalidFrames: config.maxInvalidFrames,
     onLimit,
@@ -161,6 +165,19 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   parts.ws = ws;
 
   let state: RelayState = 'created';
+  const sse = new SseEndpoint({
+    hub,
+    logger,
+    metrics,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    maxConnections: config.maxConnections,
+    openConnections: () => openConnections(),
+    accepting: () => state === 'running',
+    onLimit,
+  });
+  // WebSockets and event streams share one connection limit.
+  const openConnections = (): number => ws.openSockets + sse.openStreams;
+
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
     inFlight.add(work);
@@ -211,6 +228,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   });
   mountTaskRoutes(app, { store, log: events, auth: access.auth });
   ws.mount(app, access.upgrade, access.auth);
+  sse.mount(app, access.upgrade, access.auth);
 
   const server = createAdaptorServer({
     fetch: app.fetch,
@@ -235,6 +253,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     events,
     hub,
     ws,
+    sse,
     metrics,
     logger,
     get state() {
@@ -281,6 +300,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
 
       await settleWithin([...inFlight], config.shutdownTimeoutMs);
       ws.close(CloseCode.GOING_AWAY, 'server shutting down');
+      sse.close(CloseCode.GOING_AWAY, 'server shutting down');
       hub.close(CloseCode.GOING_AWAY, 'server shutting down');
       await waitUntil(() => ws.openSockets === 0, SOCKET_CLOSE_GRACE_MS);
       ws.terminate();

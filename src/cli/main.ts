@@ -2,18 +2,22 @@
 /**
  * The `render-relay` command: dispatches to a subcommand.
  */
+import { bridgeCommand } from './bridge.js';
 import { pickLang } from './lang.js';
 import { type CommandIo, serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
 import { tokenCommand } from './token.js';
+import { watchCommand } from './watch.js';
 
 const COMMANDS: Record<
   string,
   (argv: string[], lang: ReturnType<typeof pickLang>, io: CommandIo) => Promise<number>
 > = {
+  bridge: bridgeCommand,
   serve: serveCommand,
   simulate: simulateCommand,
   token: tokenCommand,
+  watch: watchCommand,
 };
 
 function usage(lang: ReturnType<typeof pickLang>): string {
@@ -25,6 +29,8 @@ function usage(lang: ReturnType<typeof pickLang>): string {
         '  serve      启动中继 (默认命令)',
         '  simulate   模拟渲染平台, 向中继发送任务回调',
         '  token      签发订阅令牌',
+        '  watch      订阅中继, 每个事件打印一行',
+        '  bridge     把任务通知发到企业微信、钉钉、飞书的群机器人',
         '',
         '每个命令都支持 --help。加 --lang en 显示英文。',
         '',
@@ -36,6 +42,8 @@ function usage(lang: ReturnType<typeof pickLang>): string {
         '  serve      start the relay (the default command)',
         '  simulate   simulate the render platform, posting task callbacks to a relay',
         '  token      mint a subscriber token',
+        '  watch      subscribe to a relay and print one line per event',
+        '  bridge     post task notices to WeCom, DingTalk and Feishu group robots',
         '',
         'Every command takes --help. Add --lang zh for Chinese.',
         '',

@@ -12,6 +12,7 @@
  */
 import { assertWithinScope, FULL_SCOPE, type Scope } from '../access/scope.js';
 import { CloseCode, RelayError } from '../errors.js';
+import type { RelayEvent } from '../events/event.js';
 import type { EventLog, PublishedEvent, StreamPosition } from '../events/event-log.js';
 import { type TaskView, toTaskView } from '../events/task-view.js';
 import type { Logger } from '../observability/log.js';
@@ -22,12 +23,16 @@ import { SubscriptionIndex } from './subscription-index.js';
 
 type BoundCounter = { inc(value?: number): void };
 
-/** The hub's view of one transport connection: WebSocket today, SSE later. */
+/** The hub's view of one transport connection: a WebSocket or a Server-Sent Events stream. */
 export interface Peer {
   readonly transport: 'ws' | 'sse';
   /** Bytes queued for the peer and not yet written to the socket. */
   readonly bufferedAmount: number;
-  send(frame: Buffer): void;
+  /**
+   * Sends one frame. `event` is set when `frame` is that event's published JSON, so a transport
+   * that frames events itself (SSE adds `id:` and `event:` lines) need not parse the bytes.
+   */
+  send(frame: Buffer, event?: RelayEvent): void;
   close(code: number, reason: string): void;
 }
 
@@ -206,15 +211,16 @@ export class Hub {
       if (!matchesEvent(subscription.filter, event)) continue;
 
       session.lastDeliveredSeq = event.seq;
-      this.send(session, frame);
+      this.send(session, frame, event);
     }
   }
 
   /**
    * Sends a frame unless the session is closed; closes the session as a slow consumer when its
-   * send buffer would pass the limit. Returns whether the frame was sent.
+   * send buffer would pass the limit. Returns whether the frame was sent. Pass `event` when
+   * `frame` is a published event's JSON (see `Peer.send`).
    */
-  send(session: Session, frame: Buffer): boolean {
+  send(session: Session, frame: Buffer, event?: RelayEvent): boolean {
     if (session.closed) return false;
 
     const peer = session.peer;
@@ -226,7 +232,10 @@ export class Hub {
       return false;
     }
 
-    peer.send(frame);
+    peer.send(frame, event);
+    // A peer that finds its transport already gone detaches the session instead of writing.
+    if (session.closed) return false;
+
     const counters = this.#sentCounters[peer.transport];
     counters.frames.inc();
     counters.bytes.inc(frame.length);

@@ -13,9 +13,9 @@ import { nanoid } from 'nanoid';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { scopeToJson } from '../access/scope.js';
 import type { SubscriberGrant } from '../access/tokens.js';
-import { RelayError } from '../errors.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Hub } from '../fanout/hub.js';
+import { connectionLimit } from '../http/connection-limit.js';
 import type { RelayApp, RelayEnv } from '../http/env.js';
 import type { Logger } from '../observability/log.js';
 import type { RelayMetrics } from '../observability/metrics.js';
@@ -31,6 +31,8 @@ export interface WsEndpointOptions {
   readonly maxPayloadBytes: number;
   /** Open subscriber connections at once; further upgrades get 503. @default 10000 */
   readonly maxConnections: number;
+  /** Open connections of every transport, which share `maxConnections`. */
+  readonly openConnections: () => number;
   /** @default 25000 */
   readonly heartbeatIntervalMs: number;
   /** @default 10 */
@@ -72,7 +74,7 @@ export class WsEndpoint {
    */
   mount(app: RelayApp, ...guards: MiddlewareHandler<RelayEnv>[]): void {
     for (const guard of guards) app.use('/ws', guard);
-    app.use('/ws', this.#connectionLimit());
+    app.use('/ws', connectionLimit(this.#options));
     app.get(
       '/ws',
       upgradeWebSocket((c) => {
@@ -91,19 +93,6 @@ export class WsEndpoint {
   /** Cuts every socket that has not finished its close handshake. */
   terminate(): void {
     for (const socket of this.#sockets) socket.terminate();
-  }
-
-  #connectionLimit(): MiddlewareHandler<RelayEnv> {
-    return async (_c, next) => {
-      if (this.#sockets.size < this.#options.maxConnections) return next();
-
-      this.#options.metrics.connectionsRejected.inc({ reason: 'limit' });
-      this.#options.onLimit('connections', { open: this.#sockets.size });
-      throw new RelayError('RS_ERR_CONNECTIONS_LIMIT', {
-        limit: this.#options.maxConnections,
-        retryAfterSeconds: 5,
-      });
-    };
   }
 
   #open(socket: WebSocket, grant: SubscriberGrant): void {
