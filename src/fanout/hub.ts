@@ -51,7 +51,7 @@ export class Session {
   /** Extra buffer allowance while a large snapshot drains, in bytes. */
   snapshotAllowanceBytes = 0;
 
-  /** What this connection's token may see. */
+  /** The scope of this connection's token. */
   readonly scope: Scope;
 
   constructor(id: string, peer: Peer, scope: Scope) {
@@ -289,7 +289,7 @@ export class Hub {
   /**
    * Builds the replay of missed events, or returns `null` when it would not fit in the send
    * buffer: a replay that closes the client as a slow consumer would make it resume from the
-   * same place forever, while a snapshot holds each task once, however many events it missed.
+   * same place forever, while a snapshot contains each task once, however many events it missed.
    */
   #recovery(
     session: Session,
@@ -304,7 +304,7 @@ export class Hub {
       );
     });
 
-    // A connection that already holds newer state (from another subscription) would apply
+    // A connection that already has newer state (from another subscription) would apply
     // these older diffs on top of it, so it gets a snapshot instead.
     const oldest = replay[0];
     if (oldest !== undefined && oldest.event.seq <= session.lastDeliveredSeq) return null;

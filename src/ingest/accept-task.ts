@@ -13,11 +13,11 @@ export interface IngestDeps {
   readonly onExtraKeysDropped?: (count: number) => void;
 }
 
-/** What one accepted callback did. */
+/** The result of one accepted callback. */
 export interface IngestResult {
   readonly taskId: number;
   readonly outcome: ApplyOutcome['kind'];
-  /** Why a stale callback was judged stale. */
+  /** The rule a stale callback broke. */
   readonly staleReason?: string;
   /** The last event published, when the callback changed something (a move to another owner publishes two). */
   readonly published?: PublishedEvent;

@@ -12,7 +12,7 @@ export interface LoggerOptions {
   readonly level?: string;
   /** Human-readable output instead of JSON lines. @default true when stdout is a terminal */
   readonly pretty?: boolean;
-  /** Where lines go. @default stdout */
+  /** The destination of log lines. @default stdout */
   readonly destination?: DestinationStream;
 }
 
@@ -30,7 +30,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino({ level });
 }
 
-/** A logger that drops everything, for tools that run the relay quietly. */
+/** Creates a logger that drops everything, for tools that run the relay quietly. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }

@@ -32,7 +32,7 @@ export function rememberState(
   return kept.length > capacity ? kept.slice(kept.length - capacity) : kept;
 }
 
-/** Reports whether the ring holds `fingerprint` seen no earlier than `windowMs` ago. */
+/** Reports whether the ring contains `fingerprint` seen no earlier than `windowMs` ago. */
 export function seenRecently(
   ring: readonly SeenState[],
   fingerprint: string,

@@ -23,7 +23,7 @@ import {
 } from './task-cache.js';
 import { type TombstoneDropReason, Tombstones } from './tombstones.js';
 
-/** Which callback route brought the task. */
+/** The kind of callback route that brought the task. */
 export type CallbackKind = 'create' | 'update' | 'delete';
 
 export type ApplyOutcome =
