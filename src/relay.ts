@@ -14,6 +14,7 @@ import { Hub } from './fanout/hub.js';
 import { createApp } from './http/app.js';
 import { mountCallbackRoutes } from './http/callbacks.js';
 import { answerClientError } from './http/client-error.js';
+import { mountDashboard } from './http/dashboard.js';
 import type { RelayApp } from './http/env.js';
 import { mountHealthRoutes } from './http/health.js';
 import { mountTaskRoutes } from './http/tasks.js';
@@ -229,6 +230,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   mountTaskRoutes(app, { store, log: events, auth: access.auth });
   ws.mount(app, access.upgrade, access.auth);
   sse.mount(app, access.upgrade, access.auth);
+  mountDashboard(app);
 
   const server = createAdaptorServer({
     fetch: app.fetch,

@@ -114,6 +114,7 @@ function banner(baseUrl: string, hasIngestToken: boolean, lang: Lang): string {
     lang === 'zh'
       ? [
           'render-relay 已启动',
+          `  实时看板:   ${url}/`,
           `  回调地址:   ${callbackBase}/api/task/updateinfo  (也接受 createinfo、deleteinfo, 以及 /api/frame/ 下的同名地址)`,
           `  WebSocket:  ${wsUrl}/ws`,
           `  事件流 SSE: ${url}/api/events  (例如 curl -N '${url}/api/events?agency=3')`,
@@ -125,6 +126,7 @@ function banner(baseUrl: string, hasIngestToken: boolean, lang: Lang): string {
         ]
       : [
           'render-relay is running',
+          `  dashboard:    ${url}/`,
           `  callback URL: ${callbackBase}/api/task/updateinfo  (also createinfo, deleteinfo, and the same names under /api/frame/)`,
           `  WebSocket:    ${wsUrl}/ws`,
           `  SSE stream:   ${url}/api/events  (try curl -N '${url}/api/events?agency=3')`,
