@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { benchDashboard } from './dashboard.js';
 import { describeMachine, type Machine, renderDocument } from './document.js';
 import { benchFanout } from './fanout.js';
 import { benchFrames, benchPassthrough } from './frames.js';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     ['fan-out', benchFanout],
     ['frame callbacks', benchFrames],
     ['passthrough', benchPassthrough],
+    ['dashboard', benchDashboard],
   ] as const) {
     console.log(`running ${label} …`);
     sections.push(await run());

@@ -93,6 +93,14 @@ const STRINGS = {
   fileSize: { zh: '大小', en: 'Size' },
   fileCount: { zh: '{n} 个文件', en: '{n} files' },
   errorPrefix: { zh: '错误', en: 'Error' },
+  tokenMissing: {
+    zh: '中继要求访问令牌 (HTTP 401), 请在上方粘贴令牌后点击"使用"',
+    en: 'the relay requires an access token (HTTP 401); paste one above and press Use',
+  },
+  tokenRejected: {
+    zh: '中继拒绝了此令牌 (HTTP 401, 无效或已过期), 请在上方粘贴有效的令牌',
+    en: 'the relay rejected this token (HTTP 401, invalid or expired); paste a valid one above',
+  },
   dismiss: { zh: '关闭提示', en: 'Dismiss' },
   unknownStatus: { zh: '未知状态', en: 'unknown' },
 } as const satisfies Record<string, Record<Lang, string>>;

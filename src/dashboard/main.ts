@@ -13,7 +13,8 @@ import { describeScope } from './scope-text.js';
 import { type StatusSighting, TaskDetail } from './task-detail.js';
 import { TaskTable } from './task-table.js';
 import { loadToken, saveToken } from './token.js';
-import { bindViewControls } from './view-controls.js';
+import { checkToken } from './token-check.js';
+import { bindViewControls, type ViewChangeSource } from './view-controls.js';
 import { readViewState, type ViewState, writeViewState } from './view-state.js';
 
 /** Rows written per animation frame; the rest wait for the next frame. */
@@ -35,6 +36,12 @@ let resetPending = false;
 const dirty = new Set<number>();
 const pendingEvents: RelayEvent[] = [];
 let frameRequested = false;
+/** Controls that change the view per keystroke. */
+const TEXT_SOURCES = new Set<ViewChangeSource>(['owner', 'agency', 'search']);
+/** The control of the last view change, so that typing in one box adds one history entry. */
+let lastViewSource: ViewChangeSource | undefined;
+/** Whether a token check is running for the current client. */
+let tokenCheckRunning = false;
 
 const detail = new TaskDetail({
   token: () => token,
@@ -52,6 +59,20 @@ function recordStatus(id: number, status: number, atMs: number): void {
 function showError(message: string): void {
   const item = element('p', 'error-line', `${translate(lang, 'errorPrefix')}: ${message}`);
   errors.replaceChildren(item);
+}
+
+/**
+ * Checks the token after a failed connection and stops the client when the relay rejects it,
+ * because retrying with the same token cannot succeed.
+ */
+async function explainFailedConnection(failed: RelayClient): Promise<void> {
+  if (tokenCheckRunning) return;
+  tokenCheckRunning = true;
+  const result = await checkToken(token);
+  tokenCheckRunning = false;
+  if (result !== 'rejected' || client !== failed) return;
+  failed.close();
+  showError(translate(lang, token === '' ? 'tokenMissing' : 'tokenRejected'));
 }
 
 function scheduleFlush(): void {
@@ -111,7 +132,10 @@ function connect(): void {
     pendingEvents.push(event);
     scheduleFlush();
   });
-  next.on('state', (state, info) => connection.onState(state, info));
+  next.on('state', (state, info) => {
+    connection.onState(state, info);
+    if (state === 'reconnecting') void explainFailedConnection(next);
+  });
   next.on('error', (error) => showError(error.message));
   next.start();
   byId('scope').textContent = describeScope(token, lang);
@@ -130,9 +154,17 @@ function setLang(next: Lang): void {
   scheduleFlush();
 }
 
-function setView(next: ViewState): void {
+/**
+ * Applies a view from the controls. A change of another control adds a history entry, so back
+ * and forward step through filters. Further typing in the same box replaces that entry.
+ */
+function setView(next: ViewState, source: ViewChangeSource): void {
   view = next;
-  history.replaceState(history.state, '', `${location.pathname}${writeViewState(view)}`);
+  const url = `${location.pathname}${writeViewState(view)}`;
+  const typing = source === lastViewSource && TEXT_SOURCES.has(source);
+  if (typing) history.replaceState(history.state, '', url);
+  else history.pushState(history.state, '', url);
+  lastViewSource = source;
   table.setView(view);
   scheduleFlush();
 }
@@ -167,7 +199,14 @@ byId('token-clear').addEventListener('click', () => {
 });
 byId('lang-switch').addEventListener('click', () => setLang(lang === 'zh' ? 'en' : 'zh'));
 
-bindViewControls(view, lang, setView);
+const showView = bindViewControls(view, lang, setView);
+window.addEventListener('popstate', () => {
+  view = readViewState(location.search);
+  lastViewSource = undefined;
+  showView(view);
+  table.setView(view);
+  scheduleFlush();
+});
 applyStaticLabels(lang);
 setInterval(() => {
   const now = Date.now();

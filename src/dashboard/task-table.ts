@@ -9,6 +9,10 @@ import { FrameRates } from './progress-rate.js';
 import { createRow, flashRow, renderElapsed, renderRow, type TaskRow } from './task-row.js';
 import { compareTasks, matchesView, type ViewState } from './view-state.js';
 
+// NOTE: every task keeps a row in the DOM, and the table's column widths depend on every cell,
+// so one changed cell makes Chromium lay out the whole table: a forced layout after one text
+// change took about 0.6 s with 5 000 rows in headless Chromium. Rendering only the rows in view
+// would remove that cost; section 6 of docs/benchmarks.md has the page's frame intervals.
 export class TaskTable {
   readonly #body: HTMLTableSectionElement;
   readonly #rows = new Map<number, TaskRow>();

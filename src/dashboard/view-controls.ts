@@ -1,12 +1,19 @@
 /**
  * The filter inputs and sortable column headers, bound to a ViewState. Every change calls
- * `onChange` with a new state; the caller writes it to the URL and the table.
+ * `onChange` with a new state and the control that changed it; the caller writes it to the URL
+ * and the table.
  */
 import { byId, element } from './dom.js';
 import { type Lang, statusText } from './i18n.js';
 import { DEFAULT_VIEW, SORT_KEYS, type SortKey, type ViewState } from './view-state.js';
 
 const STATUS_CODES = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+
+/** The control behind a view change: one filter input, a column header, or the reset button. */
+export type ViewChangeSource = 'owner' | 'agency' | 'status' | 'search' | 'sort' | 'reset';
+
+/** Shows a view that came from elsewhere (the URL after back or forward) without `onChange`. */
+export type ShowView = (view: ViewState) => void;
 
 function readId(input: HTMLInputElement): number | undefined {
   const value = input.value.trim();
@@ -16,8 +23,8 @@ function readId(input: HTMLInputElement): number | undefined {
 export function bindViewControls(
   initial: ViewState,
   lang: Lang,
-  onChange: (view: ViewState) => void,
-): void {
+  onChange: (view: ViewState, source: ViewChangeSource) => void,
+): ShowView {
   let view = initial;
   const owner = byId<HTMLInputElement>('filter-owner');
   const agency = byId<HTMLInputElement>('filter-agency');
@@ -43,32 +50,42 @@ export function bindViewControls(
     }
   };
 
-  const change = (next: ViewState): void => {
+  const change = (next: ViewState, source: ViewChangeSource): void => {
     view = next;
     show();
-    onChange(view);
+    onChange(view, source);
   };
 
-  const readFilters = (): void => {
-    change({
-      ...view,
-      owner: readId(owner),
-      agency: readId(agency),
-      status: status.value === '' ? undefined : Number(status.value),
-      search: search.value,
-    });
+  const readFilters = (source: ViewChangeSource): void => {
+    change(
+      {
+        ...view,
+        owner: readId(owner),
+        agency: readId(agency),
+        status: status.value === '' ? undefined : Number(status.value),
+        search: search.value,
+      },
+      source,
+    );
   };
-  for (const input of [owner, agency, search]) input.addEventListener('input', readFilters);
-  status.addEventListener('change', readFilters);
+  owner.addEventListener('input', () => readFilters('owner'));
+  agency.addEventListener('input', () => readFilters('agency'));
+  search.addEventListener('input', () => readFilters('search'));
+  status.addEventListener('change', () => readFilters('status'));
 
-  byId('filter-reset').addEventListener('click', () => change({ ...DEFAULT_VIEW }));
+  byId('filter-reset').addEventListener('click', () => change({ ...DEFAULT_VIEW }, 'reset'));
 
   for (const header of document.querySelectorAll<HTMLElement>('th[data-sort]')) {
     const key = SORT_KEYS.find((name) => name === header.dataset.sort) as SortKey;
     header.querySelector('button')?.addEventListener('click', () => {
       const descending = view.sort === key ? !view.descending : key !== 'name';
-      change({ ...view, sort: key, descending });
+      change({ ...view, sort: key, descending }, 'sort');
     });
   }
   show();
+
+  return (next) => {
+    view = next;
+    show();
+  };
 }

@@ -36,13 +36,17 @@ export interface LoopbackPage {
 /** Opens a page in a new context that aborts every request to a host other than 127.0.0.1. */
 export async function openLoopbackPage(
   browser: Browser,
-  options: { timezoneId?: string; enforceCsp?: boolean } = {},
+  options: {
+    timezoneId?: string;
+    enforceCsp?: boolean;
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<LoopbackPage> {
   const context = await browser.newContext({
     // Playwright's string predicates run through eval, which the dashboard's CSP blocks. Tests
     // that wait on such predicates switch the CSP off, so they check the escaping on its own.
     bypassCSP: options.enforceCsp !== true,
-    viewport: { width: 1600, height: 900 },
+    viewport: options.viewport ?? { width: 1600, height: 900 },
     timezoneId: options.timezoneId ?? 'Asia/Shanghai',
     locale: 'zh-CN',
   });

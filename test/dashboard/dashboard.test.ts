@@ -144,6 +144,38 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     expect(await page.evaluate(visible)).toEqual(['203', '202', '201']);
   });
 
+  it('back button restores earlier filter', async () => {
+    running = await startRelay();
+    await postCallback(running.url, 'updateinfo', baseTask({ ID: 211, Owner: 1601, Status: 1 }));
+    await postCallback(running.url, 'updateinfo', baseTask({ ID: 212, Owner: 1602, Status: 2 }));
+    await postCallback(running.url, 'updateinfo', baseTask({ ID: 213, Owner: 1602, Status: 1 }));
+    const { page } = await openDashboard();
+    await page.waitForFunction(`${ROW_COUNT} === 3`);
+    const visible = `[...document.querySelectorAll('#task-rows tr')].filter((row) => !row.hidden).map((row) => row.dataset.id).join(',')`;
+
+    await page.fill('#filter-owner', '1602');
+    await page.waitForFunction(`location.search === '?owner=1602'`);
+    await page.selectOption('#filter-status', '2');
+    await page.waitForFunction(`location.search === '?owner=1602&status=2'`);
+    expect(await page.evaluate(visible)).toBe('212');
+
+    await page.goBack();
+    await page.waitForFunction(`location.search === '?owner=1602'`);
+    await page.waitForFunction(`${visible} === '213,212'`);
+    expect(await page.inputValue('#filter-owner')).toBe('1602');
+    expect(await page.inputValue('#filter-status')).toBe('');
+
+    await page.goBack();
+    await page.waitForFunction(`location.search === ''`);
+    await page.waitForFunction(`${visible} === '213,212,211'`);
+    expect(await page.inputValue('#filter-owner')).toBe('');
+
+    await page.goForward();
+    await page.waitForFunction(`location.search === '?owner=1602'`);
+    await page.waitForFunction(`${visible} === '213,212'`);
+    expect(await page.inputValue('#filter-owner')).toBe('1602');
+  });
+
   it('hostile strings show literally', async () => {
     running = await startRelay();
     const { page, dialogs } = await openDashboard();
