@@ -27,7 +27,7 @@ export function probeScript(expectedRows: number): string {
     const onFrame = (time) => {
       if (probe.last !== null) probe.frames.push(time - probe.last);
       probe.last = time;
-      const rows = document.getElementById('task-rows')?.childElementCount ?? 0;
+      const rows = Number(document.body.dataset.tasks ?? 0);
       const state = document.getElementById('connection')?.dataset.state;
       if (probe.fullTableAtMs === null && state === 'connected' && rows >= ${expectedRows}) {
         probe.fullTableAtMs = performance.now();
@@ -45,7 +45,7 @@ export const TAKE_WINDOW = `(() => {
     frameIntervalsMs: probe.frames.splice(0),
     longTasksMs: probe.longTasks.splice(0),
     fullTableAtMs: probe.fullTableAtMs,
-    rows: document.getElementById('task-rows')?.childElementCount ?? 0,
+    rows: Number(document.body.dataset.tasks ?? 0),
   };
   return taken;
 })()`;

@@ -102,6 +102,9 @@ const STRINGS = {
     en: 'the relay rejected this token (HTTP 401, invalid or expired); paste a valid one above',
   },
   dismiss: { zh: '关闭提示', en: 'Dismiss' },
+  pagePrev: { zh: '上一页', en: 'Previous' },
+  pageNext: { zh: '下一页', en: 'Next' },
+  pageInfo: { zh: '第 {page} / {pages} 页', en: 'page {page} of {pages}' },
   unknownStatus: { zh: '未知状态', en: 'unknown' },
 } as const satisfies Record<string, Record<Lang, string>>;
 

@@ -81,6 +81,9 @@ function scheduleFlush(): void {
   requestAnimationFrame(flush);
 }
 
+/** `seq` of the last event added to the feed. */
+let lastSeq = 0;
+
 function flush(): void {
   frameRequested = false;
   const tasks = client?.tasks ?? new Map();
@@ -104,10 +107,18 @@ function flush(): void {
     if (id === detail.openId) touchedOpen = true;
   }
 
-  for (const event of pendingEvents.splice(0)) feed.add(event);
+  table.commit();
+  showPage();
+  // Read by the benchmark: the table's task count, whatever page is shown, and the last seq.
+  document.body.dataset.tasks = String(table.size);
+  for (const event of pendingEvents.splice(0)) {
+    feed.add(event);
+    lastSeq = event.seq;
+  }
   counters.update(tasks, table.shown);
   if (touchedOpen) detail.refresh();
   if (dirty.size > 0) scheduleFlush();
+  else document.body.dataset.seq = String(lastSeq);
 }
 
 function connect(): void {
@@ -207,6 +218,27 @@ window.addEventListener('popstate', () => {
   table.setView(view);
   scheduleFlush();
 });
+/** Shows the pager's position and enables its buttons; the pager hides with one page. */
+function showPage(): void {
+  const { page, pages } = table.pageInfo;
+  byId('page-info').textContent = translate(lang, 'pageInfo', { page: page + 1, pages });
+  byId<HTMLButtonElement>('page-prev').disabled = page === 0;
+  byId<HTMLButtonElement>('page-next').disabled = page >= pages - 1;
+  byId('page-info')
+    .closest('nav')
+    ?.toggleAttribute('hidden', pages <= 1);
+}
+
+for (const [id, step] of [
+  ['page-prev', -1],
+  ['page-next', 1],
+] as const) {
+  byId(id).addEventListener('click', () => {
+    table.setPage(table.pageInfo.page + step);
+    scheduleFlush();
+  });
+}
+
 applyStaticLabels(lang);
 setInterval(() => {
   const now = Date.now();

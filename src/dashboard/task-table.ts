@@ -1,7 +1,7 @@
 /**
- * The task table: a Map from task id to its row, kept in sort order. An update rewrites one row
- * and moves it only when its sort position changed; filtering hides rows instead of removing
- * them, so row elements live as long as their task.
+ * The task table: a Map from task id to its row, kept in sort order, of which only one page of
+ * the rows that pass the filters is in the document. An update rewrites one row element (which
+ * lives as long as its task), and the page is re-attached at most once per animation frame.
  */
 import type { TaskView } from '../events/task-view.js';
 import type { Lang } from './i18n.js';
@@ -9,18 +9,32 @@ import { FrameRates } from './progress-rate.js';
 import { createRow, flashRow, renderElapsed, renderRow, type TaskRow } from './task-row.js';
 import { compareTasks, matchesView, type ViewState } from './view-state.js';
 
-// NOTE: every task keeps a row in the DOM, and the table's column widths depend on every cell,
-// so one changed cell makes Chromium lay out the whole table: a forced layout after one text
-// change took about 0.6 s with 5 000 rows in headless Chromium. Rendering only the rows in view
-// would remove that cost; section 6 of docs/benchmarks.md has the page's frame intervals.
+/**
+ * Rows in the document at once. A table's column widths depend on every cell, so one changed cell
+ * makes the browser lay out every attached row: with all 5 000 rows attached, headless Chromium
+ * took about 0.6 s per layout (section 6 of docs/benchmarks.md measures the paged table).
+ */
+export const PAGE_SIZE = 200;
+
+/** The position shown by the pager. */
+export interface PageInfo {
+  page: number;
+  pages: number;
+}
+
 export class TaskTable {
   readonly #body: HTMLTableSectionElement;
   readonly #rows = new Map<number, TaskRow>();
-  /** Task ids in sort order, hidden rows included; matches the order of the row elements. */
+  /** Task ids in sort order, rows that fail the filters included. */
   #order: number[] = [];
   readonly #rates = new FrameRates();
   #view: ViewState;
   #lang: Lang;
+  /** Ids of the rows in the document, in order. */
+  #attached: number[] = [];
+  #page = 0;
+  #shown = 0;
+  #needsLayout = true;
 
   constructor(body: HTMLTableSectionElement, view: ViewState, lang: Lang) {
     this.#body = body;
@@ -32,11 +46,47 @@ export class TaskTable {
     return this.#rows.size;
   }
 
-  /** Counts the rows that pass the filters. */
+  /** Counts the rows that pass the filters, on every page. */
   get shown(): number {
-    let count = 0;
-    for (const row of this.#rows.values()) if (!row.element.hidden) count += 1;
-    return count;
+    return this.#shown;
+  }
+
+  /** The current page, from 0, and the number of pages. */
+  get pageInfo(): PageInfo {
+    return { page: this.#page, pages: Math.max(1, Math.ceil(this.#shown / PAGE_SIZE)) };
+  }
+
+  /** Moves to another page, clamped to the pages there are. */
+  setPage(page: number): void {
+    this.#page = page;
+    this.#needsLayout = true;
+  }
+
+  /**
+   * Attaches the current page's rows when filters, order or membership changed since the last
+   * call. Call it once per animation frame, after the updates of that frame.
+   */
+  commit(): void {
+    if (!this.#needsLayout) return;
+    this.#needsLayout = false;
+
+    const matching = this.#order.filter((id) =>
+      matchesView(this.#view, (this.#rows.get(id) as TaskRow).task),
+    );
+    this.#shown = matching.length;
+    const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+    this.#page = Math.min(Math.max(0, this.#page), pages - 1);
+    const wanted = matching.slice(this.#page * PAGE_SIZE, (this.#page + 1) * PAGE_SIZE);
+    if (sameIds(wanted, this.#attached)) return;
+
+    const now = Date.now();
+    const elements = wanted.map((id) => {
+      const row = this.#rows.get(id) as TaskRow;
+      this.#paintElapsed(row, now);
+      return row.element;
+    });
+    this.#attached = wanted;
+    this.#body.replaceChildren(...elements);
   }
 
   /** Replaces every row, as after a snapshot. */
@@ -66,8 +116,10 @@ export class TaskTable {
       return;
     }
 
+    const matchedBefore = matchesView(this.#view, existing.task);
     existing.task = task;
     this.#paint(existing, now);
+    if (matchesView(this.#view, task) !== matchedBefore) this.#needsLayout = true;
     if (!this.#inOrder(task.id)) {
       this.#order.splice(this.#order.indexOf(task.id), 1);
       this.#place(existing, this.#insertionIndex(task));
@@ -78,15 +130,16 @@ export class TaskTable {
   remove(id: number): void {
     const row = this.#rows.get(id);
     if (row === undefined) return;
-    row.element.remove();
     this.#rows.delete(id);
     this.#order.splice(this.#order.indexOf(id), 1);
     this.#rates.forget(id);
+    this.#needsLayout = true;
   }
 
   /** Applies new filters and order; this is the one change that may move every row. */
   setView(view: ViewState): void {
     this.#view = view;
+    this.#page = 0;
     this.#resort();
   }
 
@@ -97,9 +150,11 @@ export class TaskTable {
     for (const row of this.#rows.values()) this.#paint(row, now);
   }
 
-  /** Refreshes the elapsed and remaining times of started, unfinished tasks. */
+  /** Refreshes the elapsed and remaining times of started, unfinished tasks on the page. */
   tick(nowMs: number): void {
-    for (const row of this.#rows.values()) {
+    for (const id of this.#attached) {
+      const row = this.#rows.get(id);
+      if (row === undefined) continue;
       if (row.task.startTime > 0 && row.task.completedTime <= 0) this.#paintElapsed(row, nowMs);
     }
   }
@@ -107,8 +162,6 @@ export class TaskTable {
   #paint(row: TaskRow, nowMs: number): void {
     renderRow(row, this.#lang);
     this.#paintElapsed(row, nowMs);
-    const hidden = !matchesView(this.#view, row.task);
-    if (row.element.hidden !== hidden) row.element.hidden = hidden;
   }
 
   #paintElapsed(row: TaskRow, nowMs: number): void {
@@ -123,7 +176,8 @@ export class TaskTable {
     this.#order = rows.map((row) => row.task.id);
     const now = Date.now();
     for (const row of rows) this.#paint(row, now);
-    this.#body.replaceChildren(...rows.map((row) => row.element));
+    this.#attached = [];
+    this.#needsLayout = true;
   }
 
   /** Returns where a task belongs in `#order`, by binary search. */
@@ -150,9 +204,12 @@ export class TaskTable {
   }
 
   #place(row: TaskRow, index: number): void {
-    const nextId = this.#order[index];
     this.#order.splice(index, 0, row.task.id);
-    const next = nextId === undefined ? null : (this.#rows.get(nextId)?.element ?? null);
-    this.#body.insertBefore(row.element, next);
+    this.#needsLayout = true;
   }
+}
+
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((id, index) => id === b[index]);
 }
