@@ -90,6 +90,44 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     }
   });
 
+  it('text meets WCAG AA contrast', async () => {
+    running = await startRelay();
+    for (const status of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) {
+      await postCallback(running.url, 'updateinfo', baseTask({ ID: 900 + status, Status: status }));
+    }
+    const { page } = await openDashboard();
+    await page.waitForFunction(`${ROW_COUNT} === 10`);
+
+    // For each element with its own text: the contrast ratio of its colour against the first
+    // opaque background found up the tree (WCAG 2 relative luminance).
+    const worst = (await page.evaluate(`(() => {
+      const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      const parse = (c) => c.match(/[\\d.]+/g).map(Number);
+      const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+      const background = (node) => {
+        for (let n = node; n; n = n.parentElement) {
+          const c = parse(getComputedStyle(n).backgroundColor);
+          if (c.length < 4 || c[3] === 1) return c;
+        }
+        return [255, 255, 255];
+      };
+      const results = [];
+      for (const node of document.querySelectorAll('body *')) {
+        const own = [...node.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim() !== '');
+        if (!own || node.offsetParent === null) continue;
+        const fg = luminance(parse(getComputedStyle(node).color));
+        const bg = luminance(background(node));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        results.push({ text: node.textContent.trim().slice(0, 30), ratio: Math.round(ratio * 100) / 100 });
+      }
+      results.sort((a, b) => a.ratio - b.ratio);
+      return results.slice(0, 3);
+    })()`)) as { text: string; ratio: number }[];
+
+    expect(worst.length).toBeGreaterThan(0);
+    for (const entry of worst) expect(entry.ratio, entry.text).toBeGreaterThanOrEqual(4.5);
+  });
+
   it('update changes only its row', async () => {
     running = await startRelay();
     for (const id of [101, 102, 103]) {
