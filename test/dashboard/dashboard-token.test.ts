@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)('dashboard with tokens', () => {
     expect(await page.evaluate('location.hash')).toBe('');
     expect(await page.evaluate('location.href')).not.toContain(token);
     expect(await page.evaluate(`sessionStorage.getItem('${TOKEN_KEY}')`)).toBe(token);
-    expect(await page.textContent('#scope')).toContain('代理商 3');
+    expect(await page.textContent('#scope')).toContain('经销商 3');
     expect(await page.textContent('#errors')).toBe('');
 
     // A later update outside the token's scope never reaches the page.
@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('dashboard with tokens', () => {
     await page.click('#token-form button[type="submit"]');
     await page.waitForFunction(`${ROW_IDS} === '703'`);
     await page.locator('#connection[data-state="connected"]').waitFor();
-    expect(await page.textContent('#scope')).toContain('代理商 4');
+    expect(await page.textContent('#scope')).toContain('经销商 4');
     expect(await page.inputValue('#token-input')).toBe('');
     expect(await page.evaluate(`sessionStorage.getItem('${TOKEN_KEY}')`)).toBe(agency4);
   });
