@@ -3,6 +3,7 @@
  */
 import type { RelayEvent } from '../events/event.js';
 import { element, setText } from './dom.js';
+import { fieldLabel } from './field-labels.js';
 import { formatRelative } from './format.js';
 import { type Lang, statusText, translate } from './i18n.js';
 
@@ -76,7 +77,9 @@ function describe(event: RelayEvent, lang: Lang): string {
       if (typeof changes.status === 'number' && typeof previous.status === 'number') {
         return `${statusText(lang, previous.status)} → ${statusText(lang, changes.status)}`;
       }
-      const fields = Object.keys(changes).join(', ');
+      const fields = Object.keys(changes)
+        .map((field) => fieldLabel(lang, field))
+        .join(lang === 'zh' ? '、' : ', ');
       return `${translate(lang, 'eventUpdated')}: ${fields}`;
     }
   }
