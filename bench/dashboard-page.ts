@@ -5,7 +5,7 @@
  * the benchmarks type-check without the DOM library.
  */
 
-/** What the probe returns at the end of a measurement window. */
+/** The probe's record of one measurement window. */
 export interface PageWindow {
   /** Intervals between consecutive animation frames, in milliseconds. */
   readonly frameIntervalsMs: number[];

@@ -21,14 +21,7 @@ import {
   type Target,
 } from './http.js';
 import { createBenchRelay, ingestDeps } from './setup.js';
-import {
-  medianMicrosPerOp,
-  medianPerSecond,
-  ROUNDS,
-  runRounds,
-  type Sample,
-  timeLoop,
-} from './stats.js';
+import { callbackRows, ROUNDS, runRounds, type Sample, timeLoop } from './stats.js';
 import type { Row, Section } from './table.js';
 
 /** Frames of one task per round: each sent twice, starting and then done with its files. */
@@ -128,20 +121,7 @@ async function measureFrameCase(testCase: FrameCase): Promise<Row[]> {
 
   const relaySamples = rounds.map((round) => round.relay);
   const baselineSamples = rounds.map((round) => round.baseline);
-  return [
-    {
-      name: testCase.name,
-      result: medianPerSecond(relaySamples),
-      unit: 'callbacks/s',
-      baseline: medianPerSecond(baselineSamples),
-    },
-    {
-      name: testCase.name,
-      result: medianMicrosPerOp(relaySamples),
-      unit: 'µs/callback',
-      baseline: medianMicrosPerOp(baselineSamples),
-    },
-  ];
+  return callbackRows(testCase.name, relaySamples, baselineSamples);
 }
 
 /** Measures section 4 and returns its rows and description. */

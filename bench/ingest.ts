@@ -14,14 +14,7 @@ import {
   videoTaskBodies,
 } from './bodies.js';
 import { createBenchRelay, ingestDeps } from './setup.js';
-import {
-  medianMicrosPerOp,
-  medianPerSecond,
-  ROUNDS,
-  runRounds,
-  type Sample,
-  timeLoop,
-} from './stats.js';
+import { callbackRows, ROUNDS, runRounds, type Sample, timeLoop } from './stats.js';
 import type { Row, Section } from './table.js';
 
 type Outcome = ApplyOutcome['kind'];
@@ -160,20 +153,7 @@ async function measureCase(testCase: IngestCase): Promise<Row[]> {
 
   const relaySamples = rounds.map((round) => round.relaySample);
   const baselineSamples = rounds.map((round) => round.baselineSample);
-  return [
-    {
-      name: testCase.name,
-      result: medianPerSecond(relaySamples),
-      unit: 'callbacks/s',
-      baseline: medianPerSecond(baselineSamples),
-    },
-    {
-      name: testCase.name,
-      result: medianMicrosPerOp(relaySamples),
-      unit: 'µs/callback',
-      baseline: medianMicrosPerOp(baselineSamples),
-    },
-  ];
+  return callbackRows(testCase.name, relaySamples, baselineSamples);
 }
 
 /** Measures section 1 and returns its rows and description. */

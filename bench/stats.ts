@@ -105,3 +105,25 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, rank - 1));
   return sorted[index] as number;
 }
+
+/** Builds the two rows of a callback case: callbacks per second and microseconds per callback. */
+export function callbackRows(
+  name: string,
+  relaySamples: readonly Sample[],
+  baselineSamples: readonly Sample[],
+): { name: string; result: number; unit: string; baseline: number }[] {
+  return [
+    {
+      name,
+      result: medianPerSecond(relaySamples),
+      unit: 'callbacks/s',
+      baseline: medianPerSecond(baselineSamples),
+    },
+    {
+      name,
+      result: medianMicrosPerOp(relaySamples),
+      unit: 'µs/callback',
+      baseline: medianMicrosPerOp(baselineSamples),
+    },
+  ];
+}

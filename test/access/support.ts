@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { within } from '../helpers/wait.js';
 
 /** A subscriber-token secret of the minimum accepted length and more. */
 export const SECRET = 'x'.repeat(40);
@@ -62,25 +63,7 @@ export async function closeSocket(socket: WebSocket): Promise<void> {
   await within(closed, 'a test client to close', 2000).catch(() => socket.terminate());
 }
 
-/** Rejects with a message naming `description` unless `promise` settles within `timeoutMs`. */
-export async function within<T>(
-  promise: Promise<T>,
-  description: string,
-  timeoutMs: number,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}`)),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { within } from '../helpers/wait.js';
 
 /** Scrapes `/metrics` and returns its text. */
 export async function scrapeMetrics(url: string): Promise<string> {

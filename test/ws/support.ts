@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
+import { within } from '../helpers/wait.js';
 
 /** Polls `condition` every 10 ms until it holds, and rejects naming `description` after `timeoutMs`. */
 export async function waitFor(
@@ -22,25 +23,7 @@ export async function waitFor(
   }
 }
 
-/** Rejects with a message naming `description` unless `promise` settles within `timeoutMs`. */
-export async function within<T>(
-  promise: Promise<T>,
-  description: string,
-  timeoutMs: number,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}`)),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { within } from '../helpers/wait.js';
 
 /** Scrapes `/metrics` and returns the sum of every sample of `name` over all label sets. */
 export async function readMetric(url: string, name: string): Promise<number> {
