@@ -212,6 +212,12 @@ const TIME_UNITS: Record<string, number> = {
   d: 24 * HOUR_MS,
 };
 
+/** Units a quantity of each kind may carry; the other kinds take plain numbers only. */
+const UNITS_BY_KIND: Partial<Record<Kind, Record<string, number>>> = {
+  bytes: BYTE_UNITS,
+  ms: TIME_UNITS,
+};
+
 /** A setting that could not be read, naming where it came from and how to fix it. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -285,7 +291,7 @@ function readQuantity(text: string, kind: Kind): number | undefined {
   const unit = (match[2] ?? '').toLowerCase();
   if (unit === '') return amount;
 
-  const units = kind === 'bytes' ? BYTE_UNITS : kind === 'ms' ? TIME_UNITS : {};
+  const units = UNITS_BY_KIND[kind] ?? {};
   const factor = units[unit];
   return factor === undefined ? undefined : Math.round(amount * factor);
 }

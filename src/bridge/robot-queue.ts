@@ -5,7 +5,7 @@
  * the last `dedupeSize` keys is not queued again.
  *
  * NOTE: a post whose reply is lost (a timeout after the platform accepted it) is retried, and
- * the group then sees that message twice; the webhook APIs offer no idempotency key.
+ * the group then receives that message twice, because the webhook APIs offer no idempotency key.
  */
 import type { Logger } from '../observability/log.js';
 import type { Clock, TimerHandle } from './clock.js';

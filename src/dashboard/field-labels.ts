@@ -1,5 +1,5 @@
 /**
- * Names of task fields for people, so the feed says "完成帧数" rather than `frameCompleted`.
+ * Names of task fields for people, so the feed shows "完成帧数" rather than `frameCompleted`.
  * A field without a label (a new one, or an unknown platform key) shows its camelCase name.
  */
 import type { Lang } from './i18n.js';

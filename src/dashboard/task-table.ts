@@ -11,8 +11,8 @@ import { compareTasks, matchesView, type ViewState } from './view-state.js';
 
 /**
  * Rows in the document at once. A table's column widths depend on every cell, so one changed cell
- * makes the browser lay out every attached row: with all 5 000 rows attached, headless Chromium
- * took about 0.6 s per layout (section 6 of docs/benchmarks.md measures the paged table).
+ * makes the browser lay out every attached row. With all 5 000 rows attached, headless Chromium
+ * took about 0.6 s per layout; section 6 of docs/benchmarks.md measures the paged table.
  */
 export const PAGE_SIZE = 200;
 

@@ -14,7 +14,7 @@ export interface PublishedEvent {
   readonly frame: Buffer;
 }
 
-/** Where a client last was: the epoch and the last `seq` it received. */
+/** A client's stream position: the epoch and the last `seq` it received. */
 export interface StreamPosition {
   readonly epoch: string;
   readonly seq: number;

@@ -14,7 +14,7 @@ export interface SubscriptionFilter {
   readonly taskIds?: ReadonlySet<number>;
   /** Whether the subscriber wants per-frame events. */
   readonly frames: boolean;
-  /** What the subscriber's token may see; absent means everything. */
+  /** The scope of the subscriber's token; absent means everything. */
   readonly scope?: Scope;
 }
 

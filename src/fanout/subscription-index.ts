@@ -81,8 +81,9 @@ export class SubscriptionIndex<S extends Indexed> {
 }
 
 /**
- * Where a subscription is filed: under its first filter dimension; without one, under its
- * scope's owners and agencies (a task in either is visible); with neither, in the catch-all set.
+ * Returns where a subscription is filed: under its first filter dimension, or else under its
+ * scope's owners and agencies (a task matching either is visible). With neither, the list is
+ * empty and the subscription goes in the catch-all set.
  */
 function placementsOf(filter: SubscriptionFilter): [Dimension, ReadonlySet<number>][] {
   const dimension = DIMENSIONS.find((name) => filter[name] !== undefined);

@@ -15,8 +15,8 @@ export function redactPath(path: string): string {
 }
 
 /**
- * Creates the app with JSON errors. Callback paths answer in the platform's envelope
- * (`error_code`, `error_msg`); every other route answers `{ code, message }`.
+ * Creates the app with JSON errors. Callback paths reply in the platform's envelope
+ * (`error_code`, `error_msg`); every other route replies `{ code, message }`.
  */
 export function createApp(logger: Logger): RelayApp {
   const app = new Hono<RelayEnv>();

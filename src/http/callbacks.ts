@@ -33,8 +33,8 @@ export const CALLBACK_BASES = ['/api/task', '/api/frame'] as const;
 
 /**
  * A path prefix that carries the callback token. The platform appends each callback name to the
- * base URL the dealer registers, so a `?token=` in that base URL would end up before the name;
- * `/t/<token>/api/task/` keeps the token intact.
+ * base URL the dealer registers, so a `?token=` in that base URL would end up before the name.
+ * A base URL of `/t/<token>/api/task/` keeps the token intact.
  */
 export const TOKEN_PREFIX = '/t/:ingestToken';
 

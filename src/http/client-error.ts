@@ -1,5 +1,5 @@
 /**
- * Answers requests that Node's HTTP parser rejects before any route sees them (for example
+ * Answers requests that Node's HTTP parser rejects before any route runs (for example
  * `Content-Length: abc`), in the platform's JSON envelope instead of Node's empty 400.
  */
 import { STATUS_CODES } from 'node:http';

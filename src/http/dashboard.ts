@@ -31,7 +31,7 @@ const securityHeaders: MiddlewareHandler<RelayEnv> = async (c, next) => {
 
 /**
  * Mounts the dashboard files. Without a build (`dist/public` missing) nothing is mounted and
- * `/` answers the usual JSON 404.
+ * `/` returns the usual JSON 404.
  */
 export function mountDashboard(app: RelayApp, dir: string = DASHBOARD_DIR): void {
   if (!existsSync(dir)) return;

@@ -30,7 +30,7 @@ const DECODERS: Record<string, Decoder> = {
   br: brotliDecompress,
 };
 
-/** Where a callback body comes from, with its headers. */
+/** The source of a callback body, with its headers. */
 export interface BodySource {
   header(name: string): string | undefined;
   /** Reads the whole body, rejecting once it passes `maxBytes`. */

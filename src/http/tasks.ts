@@ -99,7 +99,7 @@ function visibleTask(c: Context<RelayEnv>, store: TaskStore): CachedTask {
   if (id === undefined)
     throw invalidQuery('id', 'a task id (integer)', '任务 ID (整数)', JSON.stringify(raw));
 
-  // A task outside the scope answers exactly like a missing one, so ids cannot be probed.
+  // A task outside the scope gets the same 404 as a missing one, so ids cannot be probed.
   const entry = store.cache.get(id);
   const { scope } = c.get('grant');
   const visible =

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 
-/** Longest string the relay keeps in one field, in UTF-16 code units. */
+/** Maximum length of a string field, in UTF-16 code units. */
 export const MAX_STRING_LENGTH = 4096;
 
 /** The `params` of a relay-specific zod issue. */
@@ -121,42 +121,42 @@ function missing(field: string, ctx: Ctx): typeof z.NEVER {
 const isAbsent = (value: unknown): boolean => value === undefined || value === null;
 
 /**
- * The base of every field type. zod 4 reports an absent key of a plain `z.unknown()` as
- * missing before any transform runs; preprocessing it to `null` lets the field choose its default.
+ * Returns the base of every field type. zod 4 reports an absent key of a plain `z.unknown()` as
+ * missing before any transform runs, so preprocessing it to `null` lets the field choose its default.
  */
 export function anyValue() {
   return z.preprocess((value) => value ?? null, z.unknown());
 }
 
-/** A required integer field; `field` is its wire name for messages. */
+/** Creates a required integer field; `field` is its wire name, used in messages. */
 export function requiredInteger(field: string) {
   return anyValue().transform((value, ctx) =>
     isAbsent(value) ? missing(field, ctx) : readInteger(value, field, ctx),
   );
 }
 
-/** An optional integer field that reads as `fallback` when absent. */
+/** Creates an optional integer field that reads as `fallback` when absent. */
 export function optionalInteger(field: string, fallback: number) {
   return anyValue().transform((value, ctx) =>
     isAbsent(value) ? fallback : readInteger(value, field, ctx),
   );
 }
 
-/** An optional integer field that reads as `null` when absent. */
+/** Creates an optional integer field that reads as `null` when absent. */
 export function nullableInteger(field: string) {
   return anyValue().transform((value, ctx): number | null =>
     isAbsent(value) ? null : readInteger(value, field, ctx),
   );
 }
 
-/** An optional string field that reads as `''` when absent. */
+/** Creates an optional string field that reads as `''` when absent. */
 export function optionalString(field: string) {
   return anyValue().transform((value, ctx) =>
     isAbsent(value) ? '' : readString(value, field, ctx),
   );
 }
 
-/** An optional boolean field that reads as `false` when absent. */
+/** Creates an optional boolean field that reads as `false` when absent. */
 export function optionalBoolean(field: string) {
   return anyValue().transform((value, ctx) =>
     isAbsent(value) ? false : readBoolean(value, field, ctx),

@@ -46,7 +46,7 @@ export const TASK_KEY_ALIASES: Readonly<Record<string, string>> = {
   lightjobtimethreadtotal: 'lightjobrendertimethread',
 };
 
-/** Folded wire keys the schema knows; anything else is kept as an extra field. */
+/** Folded wire keys in the schema; any other key is kept as an extra field. */
 export const KNOWN_TASK_KEYS: ReadonlySet<string> = new Set(Object.keys(taskWireSchema.shape));
 
 /** The canonical task: the platform's latest full state, in the relay's camelCase names. */

@@ -162,7 +162,7 @@ export class TaskStore {
     return outcome;
   }
 
-  /** Evicts finished tasks and forgets deletions past the retention time. */
+  /** Evicts finished tasks and drops tombstones older than the retention time. */
   expire(nowMs: number): void {
     this.cache.expire(nowMs);
     this.tombstones.expire(nowMs);

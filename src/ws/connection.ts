@@ -12,7 +12,7 @@ import { encodeFrame, parseClientFrame, type SubscribeFrame, toFilter } from './
 /** Invalid frames are counted per window of this length, so rare mistakes never add up to a close. */
 const INVALID_FRAME_WINDOW_MS = 60_000;
 
-/** Longest delay a Node.js timer takes (about 24.8 days); longer waits are re-armed. */
+/** Maximum delay of a Node.js timer (2^31 - 1 ms, about 24.8 days); longer waits are re-armed. */
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** How long a closing slow consumer gets to take its close frame before the socket is cut. */

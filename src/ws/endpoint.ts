@@ -69,8 +69,8 @@ export class WsEndpoint {
   }
 
   /**
-   * Mounts `GET /ws` on the app. `guards` run before the upgrade (origin, rate, token), so a
-   * refused client gets an HTTP status and no socket; the last of them must set `c.var.grant`.
+   * Mounts `GET /ws` on the app. `guards` (origin, rate, token) run before the upgrade, so a
+   * rejected client gets an HTTP status and no socket. The last guard must set `c.var.grant`.
    */
   mount(app: RelayApp, ...guards: MiddlewareHandler<RelayEnv>[]): void {
     for (const guard of guards) app.use('/ws', guard);

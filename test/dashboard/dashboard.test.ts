@@ -166,7 +166,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await postCallback(running.url, 'updateinfo', baseTask({ ID: 202, Owner: 1602, Status: 2 }));
     await postCallback(running.url, 'updateinfo', baseTask({ ID: 203, Owner: 1602, Status: 1 }));
     const { page } = await openDashboard('/?status=1&sort=id&order=asc');
-    // Rows that fail the filters are not in the document; the table still holds all three.
+    // Rows that fail the filters are not in the document; the table still contains all three.
     await page.waitForFunction(`document.body.dataset.tasks === '3'`);
 
     const visible = `[...document.querySelectorAll('#task-rows tr')].map((row) => row.dataset.id).join(',')`;

@@ -50,7 +50,7 @@ describe('subscriptions', () => {
     expect(ids(byOwner)).toEqual([1]);
     expect(ids(byAgency)).toEqual([2]);
     expect(ids(byTask)).toEqual([3, 3, 3]);
-    // The status filter sees the task enter "rendering" and leave it.
+    // The status filter receives the task entering "rendering" and leaving it.
     expect(byStatus.events().map((frame) => taskOf(frame).status)).toEqual([1, 2]);
   });
 

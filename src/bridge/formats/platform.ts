@@ -1,5 +1,5 @@
 /**
- * What differs between the three robot platforms: limits, escaping, the request and how to
+ * The differences between the three robot platforms: limits, escaping, the request and how to
  * read the reply. Each platform's file keeps its vendor facts in one place, so a changed limit
  * or error code is a one-line edit.
  */
